@@ -1,0 +1,129 @@
+//! Parsing throughput, side by side in one run: this crate, the peer crate
+//! `cookie`, and a bare memchr scan of the same bytes (the floor no parser
+//! can beat). Every parsed field is read, `Expires` as an instant.
+//!
+//! `cargo bench --bench parse`; `python3 benches/table.py parse` prints the
+//! README table from criterion's results.
+#![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)] // a bench, not library code
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use std::time::Duration;
+
+/// The realistic corpus: session ids, analytics cookies, long tokens, every
+/// `Expires` style (RFC 1123, RFC 850, asctime), `Max-Age`, RFC 2109.
+fn set_cookie_corpus() -> Vec<&'static str> {
+    include_str!("../testdata/headers/set-cookie.txt")
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
+}
+
+/// A `Cookie` request header of `n` pairs shaped like the corpus's cookies.
+fn cookie_header(n: usize) -> String {
+    let names = [
+        "sid",
+        "_ga",
+        "_gid",
+        "csrftoken",
+        "lang",
+        "theme",
+        "consent",
+        "AWSALB",
+    ];
+    (0..n)
+        .map(|i| {
+            let name = names[i % names.len()];
+            format!("{name}{i}=v{}{}", i * 7919, "x".repeat(8 + (i * 13) % 40))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+fn memchr_floor(bytes: &[u8]) -> usize {
+    memchr::memchr_iter(b';', bytes).count() + memchr::memchr_iter(b'=', bytes).count()
+}
+
+fn set_cookie(c: &mut Criterion) {
+    let corpus = set_cookie_corpus();
+    let bytes: usize = corpus.iter().map(|h| h.len()).sum();
+    let mut group = c.benchmark_group("set_cookie");
+    group.throughput(Throughput::Bytes(bytes as u64));
+
+    group.bench_function("cookiejar", |b| {
+        b.iter(|| {
+            let mut acc = 0i64;
+            for h in &corpus {
+                let c = cookiejar::SetCookie::parse(black_box(h)).unwrap();
+                acc += (c.name().len() + c.value().len()) as i64;
+                acc += c.expires().map_or(0, |t| t.unix_timestamp());
+                acc += c.max_age().unwrap_or(0);
+                acc += c.domain().map_or(0, str::len) as i64 + c.path().map_or(0, str::len) as i64;
+                acc += i64::from(c.secure())
+                    + i64::from(c.http_only())
+                    + i64::from(c.same_site().is_some());
+            }
+            acc
+        })
+    });
+    group.bench_function("cookie", |b| {
+        b.iter(|| {
+            let mut acc = 0i64;
+            for h in &corpus {
+                let c = cookie::Cookie::parse(black_box(*h)).unwrap();
+                acc += (c.name().len() + c.value().len()) as i64;
+                acc += c.expires_datetime().map_or(0, |t| t.unix_timestamp());
+                acc += c.max_age().map_or(0, |d| d.whole_seconds());
+                acc += c.domain().map_or(0, str::len) as i64 + c.path().map_or(0, str::len) as i64;
+                acc += i64::from(c.secure().unwrap_or(false))
+                    + i64::from(c.http_only().unwrap_or(false));
+                acc += i64::from(c.same_site().is_some());
+            }
+            acc
+        })
+    });
+    group.bench_function("memchr_floor", |b| {
+        b.iter(|| {
+            corpus
+                .iter()
+                .map(|h| memchr_floor(black_box(h.as_bytes())))
+                .sum::<usize>()
+        })
+    });
+    group.finish();
+}
+
+fn cookie_request_header(c: &mut Criterion) {
+    let mut group = c.benchmark_group("cookie_header");
+    for n in [1usize, 10, 40] {
+        let header = cookie_header(n);
+        group.throughput(Throughput::Bytes(header.len() as u64));
+        group.bench_with_input(BenchmarkId::new("cookiejar", n), &header, |b, h| {
+            b.iter(|| {
+                cookiejar::parse_cookie_header(black_box(h))
+                    .map(|p| p.name().len() + p.value().len())
+                    .sum::<usize>()
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("cookie", n), &header, |b, h| {
+            b.iter(|| {
+                cookie::Cookie::split_parse(black_box(h.as_str()))
+                    .filter_map(Result::ok)
+                    .map(|p| p.name().len() + p.value().len())
+                    .sum::<usize>()
+            })
+        });
+        group.bench_with_input(BenchmarkId::new("memchr_floor", n), &header, |b, h| {
+            b.iter(|| memchr_floor(black_box(h.as_bytes())))
+        });
+    }
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+}
+
+criterion_group! { name = benches; config = config(); targets = set_cookie, cookie_request_header }
+criterion_main!(benches);

@@ -1,0 +1,17 @@
+#![doc = include_str!("lib.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod parse;
+mod serialize;
+
+pub use parse::{
+    parse_cookie_date, parse_cookie_header, parse_cookie_headers, Attributes, CookiePair,
+    CookiePairs, HttpDate, NormalizedSetCookie, ParseError, SameSite, SetCookie,
+    MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES,
+};
+pub use serialize::{write_cookie_header, BuildError, SetCookieBuilder};
+
+// The README's examples run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

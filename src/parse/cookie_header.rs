@@ -1,0 +1,276 @@
+//! The `Cookie` request header, as a server or proxy receives it: RFC 6265
+//! section 4.2.1 (`name=value; name2=value2`) and the RFC 2109 section
+//! 4.3.4 form with `$Version`, `$Path`, `$Domain` and `$Port`.
+//!
+//! Lenient by design: a header is never rejected as a whole. Empty items and
+//! items with control characters are skipped; an item without `=` is a
+//! nameless cookie (RFC 6265bis section 5.7.2 sends those as just the value).
+
+use super::grammar;
+use super::sub_str;
+
+/// One cookie of a `Cookie` request header, borrowed from the header.
+///
+/// For the RFC 2109 form, the `$Path`, `$Domain` and `$Port` attributes that
+/// follow a cookie are attached to it, and the header's `$Version` to all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct CookiePair<'a> {
+    name: &'a str,
+    value: &'a str,
+    version: Option<&'a str>,
+    path: Option<&'a str>,
+    domain: Option<&'a str>,
+    port: Option<&'a str>,
+}
+
+impl<'a> CookiePair<'a> {
+    /// The cookie name; empty for a nameless cookie.
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// The cookie value as sent (quotes included).
+    pub fn value(&self) -> &'a str {
+        self.value
+    }
+
+    /// The value without one pair of surrounding double quotes.
+    pub fn value_unquoted(&self) -> &'a str {
+        super::set_cookie::unquote(self.value)
+    }
+
+    /// The header's RFC 2109 `$Version`, unquoted.
+    pub fn version(&self) -> Option<&'a str> {
+        self.version
+    }
+
+    /// The RFC 2109 `$Path` that followed this cookie, unquoted.
+    pub fn path(&self) -> Option<&'a str> {
+        self.path
+    }
+
+    /// The RFC 2109 `$Domain` that followed this cookie, unquoted.
+    pub fn domain(&self) -> Option<&'a str> {
+        self.domain
+    }
+
+    /// The RFC 2965 `$Port` that followed this cookie, unquoted.
+    pub fn port(&self) -> Option<&'a str> {
+        self.port
+    }
+}
+
+/// Parses one `Cookie` request header value into its cookies.
+///
+/// HTTP/2 may split the header into several fields ("crumbs", RFC 9113
+/// section 8.2.3); use [`parse_cookie_headers`] for those.
+///
+/// # Example
+///
+/// ```
+/// use cookiejar::parse_cookie_header;
+///
+/// let pairs: Vec<_> = parse_cookie_header("sid=abc; theme=dark;; lang")
+///     .map(|c| (c.name(), c.value()))
+///     .collect();
+/// assert_eq!(pairs, [("sid", "abc"), ("theme", "dark"), ("", "lang")]);
+///
+/// // RFC 2109: attributes attach to the cookie before them.
+/// let mut old = parse_cookie_header(r#"$Version="1"; id="7"; $Path="/acme", x=1"#);
+/// let id = old.next().unwrap();
+/// assert_eq!((id.name(), id.value_unquoted(), id.path(), id.version()), ("id", "7", Some("/acme"), Some("1")));
+/// assert_eq!(old.next().unwrap().name(), "x");
+/// ```
+pub fn parse_cookie_header(header: &str) -> CookiePairs<'_> {
+    let mut pairs = CookiePairs {
+        header,
+        rest: header.as_bytes(),
+        version: None,
+        rfc2109: false,
+    };
+    // RFC 2109 section 4.3.4: `cookie = "Cookie:" cookie-version
+    // 1*((";" | ",") cookie-value)`. Only a header that starts with
+    // `$Version` uses `,` as a separator.
+    let mut peek = pairs.clone();
+    if let Some((name, value)) = peek.next_item() {
+        if name.eq_ignore_ascii_case("$Version") {
+            pairs.version = Some(super::set_cookie::unquote(value));
+            pairs.rfc2109 = true;
+            pairs.rest = peek.rest;
+        }
+    }
+    pairs
+}
+
+/// Parses several `Cookie` header values (HTTP/2 crumbs, or repeated
+/// headers) as one sequence of cookies.
+///
+/// ```
+/// use cookiejar::parse_cookie_headers;
+///
+/// let names: Vec<_> = parse_cookie_headers(["a=1", "b=2; c=3"]).map(|c| c.name()).collect();
+/// assert_eq!(names, ["a", "b", "c"]);
+/// ```
+pub fn parse_cookie_headers<'a, I>(headers: I) -> impl Iterator<Item = CookiePair<'a>>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    headers.into_iter().flat_map(parse_cookie_header)
+}
+
+/// Iterator over the cookies of a `Cookie` header; see
+/// [`parse_cookie_header`].
+#[derive(Debug, Clone)]
+pub struct CookiePairs<'a> {
+    header: &'a str,
+    rest: &'a [u8],
+    version: Option<&'a str>,
+    rfc2109: bool,
+}
+
+impl<'a> CookiePairs<'a> {
+    /// The next non-empty item without control characters, split at `=`
+    /// and trimmed.
+    fn next_item(&mut self) -> Option<(&'a str, &'a str)> {
+        loop {
+            let rest = self.rest.strip_prefix(b";").unwrap_or(self.rest);
+            let rest = rest.strip_prefix(b",").unwrap_or(rest);
+            if rest.is_empty() {
+                self.rest = rest;
+                return None;
+            }
+            let (item, tail) = grammar::request_item(rest, self.rfc2109);
+            self.rest = tail;
+            let item = grammar::trim_wsp(item);
+            if item.is_empty() || grammar::contains_ctl(item) {
+                continue;
+            }
+            let (name, value) = match grammar::split_at_equals(item) {
+                (name, Some(value)) => (name, value),
+                (value, None) => (&[][..], value),
+            };
+            let (name, value) = (grammar::trim_wsp(name), grammar::trim_wsp(value));
+            return Some((sub_str(self.header, name), sub_str(self.header, value)));
+        }
+    }
+}
+
+/// The RFC 2109 attributes that follow a cookie in a request header.
+fn attribute_slot<'p, 'a>(
+    pair: &'p mut CookiePair<'a>,
+    name: &str,
+) -> Option<&'p mut Option<&'a str>> {
+    if name.eq_ignore_ascii_case("$Path") {
+        Some(&mut pair.path)
+    } else if name.eq_ignore_ascii_case("$Domain") {
+        Some(&mut pair.domain)
+    } else if name.eq_ignore_ascii_case("$Port") {
+        Some(&mut pair.port)
+    } else {
+        None
+    }
+}
+
+impl<'a> Iterator for CookiePairs<'a> {
+    type Item = CookiePair<'a>;
+
+    fn next(&mut self) -> Option<CookiePair<'a>> {
+        let mut pair = loop {
+            let (name, value) = self.next_item()?;
+            // `$`-attributes with no cookie before them, and a `$Version`
+            // that is not first, are not cookies either.
+            let mut scratch = CookiePair::default();
+            if name.eq_ignore_ascii_case("$Version") || attribute_slot(&mut scratch, name).is_some()
+            {
+                continue;
+            }
+            break CookiePair {
+                name,
+                value,
+                version: self.version,
+                ..CookiePair::default()
+            };
+        };
+        // Attach the `$Path`, `$Domain`, `$Port` that follow.
+        loop {
+            let mut peek = self.clone();
+            let Some((name, value)) = peek.next_item() else {
+                break;
+            };
+            let Some(slot) = attribute_slot(&mut pair, name) else {
+                break;
+            };
+            *slot = Some(super::set_cookie::unquote(value));
+            *self = peek;
+        }
+        Some(pair)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(header: &str) -> Vec<(&str, &str)> {
+        parse_cookie_header(header)
+            .map(|c| (c.name(), c.value()))
+            .collect()
+    }
+
+    #[test]
+    fn splits_the_rfc_6265_form() {
+        let cases: &[(&str, &[(&str, &str)])] = &[
+            ("a=1; b=2", &[("a", "1"), ("b", "2")]),
+            ("a=1;b=2", &[("a", "1"), ("b", "2")]),
+            ("  a = 1 ;\tb=2 ; ", &[("a", "1"), ("b", "2")]),
+            ("a=1;;; b=2", &[("a", "1"), ("b", "2")]),
+            ("", &[]),
+            (";", &[]),
+            ("a=", &[("a", "")]),
+            ("token", &[("", "token")]),
+            ("=v", &[("", "v")]),
+            ("a=x=y", &[("a", "x=y")]),
+            ("d=Wed, 21 Oct 2015", &[("d", "Wed, 21 Oct 2015")]),
+            ("a=\"q;r\"", &[("a", "\"q"), ("", "r\"")]),
+            ("bad=\x01; ok=1", &[("ok", "1")]),
+            ("$Path=/; a=1", &[("a", "1")]),
+            ("\u{6625}=\u{8282}", &[("\u{6625}", "\u{8282}")]),
+        ];
+        for (header, want) in cases {
+            assert_eq!(pairs(header), *want, "{header:?}");
+        }
+    }
+
+    #[test]
+    fn rfc_2109_form_attaches_attributes() {
+        let header = r#"$Version="1"; Customer="WILE_E_COYOTE"; $Path="/acme"; Part_Number="Rocket_Launcher_0001"; $Path="/acme"; $Domain=".acme.com"; $Port="80,8080""#;
+        let got: Vec<_> = parse_cookie_header(header).collect();
+        assert_eq!(got.len(), 2);
+        assert_eq!(got[0].name(), "Customer");
+        assert_eq!(got[0].value_unquoted(), "WILE_E_COYOTE");
+        assert_eq!(got[0].path(), Some("/acme"));
+        assert_eq!(got[0].domain(), None);
+        assert_eq!(got[1].name(), "Part_Number");
+        assert_eq!(got[1].domain(), Some(".acme.com"));
+        assert_eq!(got[1].port(), Some("80,8080"));
+        assert!(got.iter().all(|c| c.version() == Some("1")));
+    }
+
+    #[test]
+    fn rfc_2109_commas_separate_only_after_version() {
+        assert_eq!(pairs("$Version=1; a=1, b=2"), [("a", "1"), ("b", "2")]);
+        assert_eq!(pairs("a=1, b=2"), [("a", "1, b=2")]);
+        assert_eq!(
+            pairs(r#"$Version=1; a="x, y", b=2"#),
+            [("a", "\"x, y\""), ("b", "2")]
+        );
+    }
+
+    #[test]
+    fn several_headers_concatenate() {
+        let got: Vec<_> = parse_cookie_headers(["a=1", "", "b=2; c=3"])
+            .map(|c| c.name())
+            .collect();
+        assert_eq!(got, ["a", "b", "c"]);
+    }
+}

@@ -1,0 +1,491 @@
+//! `SetCookie<'a>`: the borrowed result of the set-cookie-string algorithm
+//! of RFC 6265 section 5.2, with the changes of RFC 6265bis section 5.6.
+//!
+//! Syntax only: nothing here knows the request URL or the clock, so
+//! `Max-Age` stays a delta, the default path is left to the jar, and the
+//! jar's profile decides what to do with a nameless cookie.
+
+use super::grammar;
+use super::{attribute_str, sub_str, ParseError, SameSite};
+use crate::parse::date::{parse_cookie_date, HttpDate};
+use std::fmt;
+use time::OffsetDateTime;
+
+/// RFC 6265bis section 5.6 step 5: "If the sum of the lengths of the name
+/// string and the value string is more than 4096 octets, abort".
+pub const MAX_NAME_VALUE_BYTES: usize = 4096;
+
+/// RFC 6265bis section 5.6, attribute step 6: "If the attribute-value is
+/// longer than 1024 octets, ignore the cookie-av".
+pub const MAX_ATTRIBUTE_VALUE_BYTES: usize = 1024;
+
+/// A parsed `Set-Cookie` header value: a borrowed view into the header.
+///
+/// Built by [`SetCookie::parse`], which follows the user-agent algorithm of
+/// RFC 6265 section 5.2 step by step: it never fails on a malformed
+/// attribute (it ignores it, as the RFC says), and fails only where the RFC
+/// says to ignore the whole header (see [`ParseError`]).
+///
+/// Every accessor reports what the header said, after the section 5.2
+/// rules: names compared case-insensitively, the last occurrence of an
+/// attribute wins, `Expires` run through the cookie-date algorithm, a `Path`
+/// that does not start with `/` replaced by "the default path" (`None`).
+/// Decisions that need the request (default path, domain matching, public
+/// suffixes, prefixes) belong to the jar.
+///
+/// <https://www.rfc-editor.org/rfc/rfc6265#section-5.2>
+///
+/// # Example
+///
+/// ```
+/// use cookiejar::{SameSite, SetCookie};
+///
+/// let c = SetCookie::parse("sid=31d4d96e407aad42; Path=/; Secure; HttpOnly; SameSite=Lax; Max-Age=3600")?;
+/// assert_eq!((c.name(), c.value()), ("sid", "31d4d96e407aad42"));
+/// assert_eq!(c.path(), Some("/"));
+/// assert_eq!(c.max_age(), Some(3600));
+/// assert!(c.secure() && c.http_only());
+/// assert_eq!(c.same_site(), Some(SameSite::Lax));
+/// # Ok::<(), cookiejar::ParseError>(())
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct SetCookie<'a> {
+    name: &'a str,
+    value: &'a str,
+    /// The unparsed-attributes of section 5.2 step 1, kept to re-scan for
+    /// unknown attributes without allocating.
+    unparsed_attributes: &'a str,
+    expires: Option<OffsetDateTime>,
+    max_age: Option<i64>,
+    domain: Option<&'a str>,
+    domain_ignoring_empty: Option<&'a str>,
+    path: Option<&'a str>,
+    same_site: Option<SameSite>,
+    version: Option<&'a str>,
+    comment: Option<&'a str>,
+    secure: bool,
+    http_only: bool,
+    partitioned: bool,
+}
+
+impl<'a> SetCookie<'a> {
+    /// Parses a `Set-Cookie` header value (without the `Set-Cookie:` name).
+    ///
+    /// Never allocates and never panics.
+    ///
+    /// # Errors
+    ///
+    /// Only where RFC 6265bis section 5.6 says to "ignore the
+    /// set-cookie-string entirely": a control character other than HTAB
+    /// ([`ParseError::ControlCharacter`]), a name and value longer than 4096
+    /// bytes together ([`ParseError::NameValueTooLong`]), or an empty name
+    /// and an empty value ([`ParseError::Empty`]). A pair without `=` is not
+    /// an error: it is a nameless cookie (see [`SetCookie::is_nameless`]).
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use cookiejar::{ParseError, SetCookie};
+    ///
+    /// assert_eq!(SetCookie::parse("a=b\r\nX: y"), Err(ParseError::ControlCharacter));
+    /// let c = SetCookie::parse("  lang = en-US ; Max-Age=abc; path=docs")?;
+    /// assert_eq!((c.name(), c.value()), ("lang", "en-US"));
+    /// assert_eq!((c.max_age(), c.path()), (None, None)); // both ignored
+    /// # Ok::<(), ParseError>(())
+    /// ```
+    pub fn parse(header: &'a str) -> Result<Self, ParseError> {
+        let bytes = header.as_bytes();
+        // RFC 6265bis section 5.6 step 1.
+        if grammar::contains_ctl(bytes) {
+            return Err(ParseError::ControlCharacter);
+        }
+        // RFC 6265 section 5.2 step 1.
+        let (unparsed_attributes, name_value_pair) =
+            grammar::name_value_pair(bytes).map_err(|_| ParseError::Empty)?;
+        // Steps 2 and 3. RFC 6265bis: "If the name-value-pair string lacks a
+        // %x3D ("=") character, then the name string is empty, and the value
+        // string is the value of name-value-pair."
+        let (name, value) = match grammar::split_at_equals(name_value_pair) {
+            (name, Some(value)) => (name, value),
+            (value, None) => (&[][..], value),
+        };
+        // Step 4.
+        let (name, value) = (grammar::trim_wsp(name), grammar::trim_wsp(value));
+        // RFC 6265bis section 5.6 steps 4 and 5.
+        if name.is_empty() && value.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        if name.len() + value.len() > MAX_NAME_VALUE_BYTES {
+            return Err(ParseError::NameValueTooLong);
+        }
+        let mut cookie = SetCookie {
+            name: sub_str(header, name),
+            value: sub_str(header, value),
+            unparsed_attributes: sub_str(header, unparsed_attributes),
+            expires: None,
+            max_age: None,
+            domain: None,
+            domain_ignoring_empty: None,
+            path: None,
+            same_site: None,
+            version: None,
+            comment: None,
+            secure: false,
+            http_only: false,
+            partitioned: false,
+        };
+        for (name, value) in cookie.attributes() {
+            cookie.apply_attribute(name, value);
+        }
+        Ok(cookie)
+    }
+
+    /// RFC 6265 sections 5.2.1 to 5.2.6 and RFC 6265bis sections 5.6.7
+    /// (SameSite) and the CHIPS `Partitioned` attribute. "The user agent
+    /// MUST process the cookie-av" by case-insensitive name; unknown names
+    /// are ignored here and stay reachable through `unknown_attributes`.
+    fn apply_attribute(&mut self, name: &'a str, value: &'a str) {
+        let is = |known: &str| name.eq_ignore_ascii_case(known);
+        if is("expires") {
+            // Section 5.2.1: an unparsable date ignores the cookie-av, so an
+            // earlier valid Expires stays.
+            if let Some(date) = parse_cookie_date(value) {
+                self.expires = Some(date);
+            }
+        } else if is("max-age") {
+            // Section 5.2.2.
+            if let Some(delta) = grammar::max_age(value.as_bytes()) {
+                self.max_age = Some(delta);
+            }
+        } else if is("domain") {
+            // Section 5.2.3: "If the first character of the attribute-value
+            // string is %x2E ("."): Let cookie-domain be the attribute-value
+            // without the leading %x2E (".") character."
+            let domain = value.strip_prefix('.').unwrap_or(value);
+            self.domain = Some(domain);
+            // RFC 6265: "If the attribute-value is empty, the behavior is
+            // undefined. However, the user agent SHOULD ignore the cookie-av
+            // entirely." RFC 6265bis keeps the empty value instead.
+            if !value.is_empty() {
+                self.domain_ignoring_empty = Some(domain);
+            }
+        } else if is("path") {
+            // Section 5.2.4: an empty or relative path means "the default
+            // path", which only the jar can compute.
+            self.path = value.starts_with('/').then_some(value);
+        } else if is("secure") {
+            self.secure = true; // Section 5.2.5.
+        } else if is("httponly") {
+            self.http_only = true; // Section 5.2.6.
+        } else if is("samesite") {
+            // RFC 6265bis section 5.6.7: any other value is "Default".
+            self.same_site = SameSite::from_attribute(value);
+        } else if is("partitioned") {
+            self.partitioned = true;
+        } else if is("version") {
+            self.version = Some(value); // RFC 2109 section 4.2.2.
+        } else if is("comment") {
+            self.comment = Some(value); // RFC 2109 section 4.2.2.
+        }
+    }
+
+    /// The cookie name, trimmed of WSP. Empty for a nameless cookie.
+    pub fn name(&self) -> &'a str {
+        self.name
+    }
+
+    /// The cookie value as sent, trimmed of WSP, quotes included.
+    ///
+    /// RFC 6265 section 4.1.1 allows a value in double quotes and leaves
+    /// their meaning to the server, so the jar stores and sends them
+    /// unchanged; [`SetCookie::value_unquoted`] gives the inner text.
+    pub fn value(&self) -> &'a str {
+        self.value
+    }
+
+    /// The value without one surrounding pair of double quotes, if it has
+    /// them (RFC 2109 section 4.1 quoted-string, RFC 6265 section 4.1.1
+    /// `DQUOTE *cookie-octet DQUOTE`). Backslash escapes are left as they are.
+    ///
+    /// ```
+    /// # use cookiejar::SetCookie;
+    /// let c = SetCookie::parse(r#"id="a b""#)?;
+    /// assert_eq!((c.value(), c.value_unquoted()), (r#""a b""#, "a b"));
+    /// # Ok::<(), cookiejar::ParseError>(())
+    /// ```
+    pub fn value_unquoted(&self) -> &'a str {
+        unquote(self.value)
+    }
+
+    /// True for a cookie without a name: `Set-Cookie: token` or `=token`.
+    ///
+    /// RFC 6265bis stores such a cookie with an empty name (and sends it as
+    /// just its value); RFC 6265 section 5.2 steps 2 and 5 ignore it. The
+    /// jar's profile decides.
+    pub fn is_nameless(&self) -> bool {
+        self.name.is_empty()
+    }
+
+    /// The `Expires` attribute after the cookie-date algorithm of RFC 6265
+    /// section 5.1.1: the last one that parsed. `None` if absent or if no
+    /// value parsed.
+    pub fn expires(&self) -> Option<OffsetDateTime> {
+        self.expires
+    }
+
+    /// The `Max-Age` attribute in seconds (RFC 6265 section 5.2.2): the last
+    /// valid one, saturated to `i64`. Zero or negative means "expire now".
+    /// When both are present, `Max-Age` wins over `Expires` (section 5.3
+    /// step 3), which the jar applies.
+    pub fn max_age(&self) -> Option<i64> {
+        self.max_age
+    }
+
+    /// The last `Domain` attribute, without a leading `.`, as RFC 6265bis
+    /// section 5.6.3 reads it: `Some("")` for a trailing `Domain=`, which
+    /// makes the cookie host-only. Case is kept: the jar canonicalizes.
+    pub fn domain(&self) -> Option<&'a str> {
+        self.domain
+    }
+
+    /// The last non-empty `Domain` attribute, as RFC 6265 section 5.2.3
+    /// reads it ("the user agent SHOULD ignore the cookie-av entirely" when
+    /// the value is empty).
+    pub fn domain_ignoring_empty(&self) -> Option<&'a str> {
+        self.domain_ignoring_empty
+    }
+
+    /// The last `Path` attribute if it starts with `/`; `None` if absent or
+    /// if the last one was empty or relative (RFC 6265 section 5.2.4: use
+    /// the default path).
+    pub fn path(&self) -> Option<&'a str> {
+        self.path
+    }
+
+    /// The `Secure` attribute (RFC 6265 section 5.2.5).
+    pub fn secure(&self) -> bool {
+        self.secure
+    }
+
+    /// The `HttpOnly` attribute (RFC 6265 section 5.2.6).
+    pub fn http_only(&self) -> bool {
+        self.http_only
+    }
+
+    /// The `SameSite` attribute (RFC 6265bis section 5.6.7); `None` if
+    /// absent or if the last one had an unknown value ("Default").
+    pub fn same_site(&self) -> Option<SameSite> {
+        self.same_site
+    }
+
+    /// The `Partitioned` attribute (CHIPS).
+    pub fn partitioned(&self) -> bool {
+        self.partitioned
+    }
+
+    /// The RFC 2109 `Version` attribute as sent (section 4.2.2), e.g. `"1"`.
+    pub fn version(&self) -> Option<&'a str> {
+        self.version
+    }
+
+    /// The RFC 2109 `Comment` attribute as sent (section 4.2.2).
+    pub fn comment(&self) -> Option<&'a str> {
+        self.comment
+    }
+
+    /// Every cookie-av in order, as `(name, value)` trimmed of WSP; the value
+    /// is empty for a bare name such as `Secure`. Attributes whose value is
+    /// over 1024 bytes are skipped (RFC 6265bis section 5.6).
+    pub fn attributes(&self) -> Attributes<'a> {
+        Attributes {
+            header: self.unparsed_attributes,
+            rest: self.unparsed_attributes.as_bytes(),
+        }
+    }
+
+    /// The attributes this parser does not interpret (extensions such as
+    /// `Priority=High`), in order, as borrowed `(name, value)` pairs.
+    ///
+    /// ```
+    /// # use cookiejar::SetCookie;
+    /// let c = SetCookie::parse("a=b; Priority=High; Path=/; x")?;
+    /// assert_eq!(c.unknown_attributes().collect::<Vec<_>>(), [("Priority", "High"), ("x", "")]);
+    /// # Ok::<(), cookiejar::ParseError>(())
+    /// ```
+    pub fn unknown_attributes(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        self.attributes()
+            .filter(|(name, _)| !is_known_attribute(name))
+    }
+}
+
+/// The attribute names `SetCookie::parse` interprets.
+const KNOWN_ATTRIBUTES: [&str; 10] = [
+    "expires",
+    "max-age",
+    "domain",
+    "path",
+    "secure",
+    "httponly",
+    "samesite",
+    "partitioned",
+    "version",
+    "comment",
+];
+
+fn is_known_attribute(name: &str) -> bool {
+    KNOWN_ATTRIBUTES
+        .iter()
+        .any(|known| name.eq_ignore_ascii_case(known))
+}
+
+pub(crate) fn unquote(value: &str) -> &str {
+    value
+        .strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(value)
+}
+
+/// Iterator over the cookie-avs of a `Set-Cookie` header; see
+/// [`SetCookie::attributes`].
+#[derive(Debug, Clone)]
+pub struct Attributes<'a> {
+    header: &'a str,
+    rest: &'a [u8],
+}
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            // RFC 6265 section 5.2, attribute steps 1 to 3.
+            let (rest, cookie_av) = grammar::cookie_av(self.rest).ok()?;
+            self.rest = rest;
+            // Steps 4 and 5.
+            let (name, value) = grammar::split_at_equals(cookie_av);
+            let value = value.unwrap_or_default();
+            let (name, value) = (grammar::trim_wsp(name), grammar::trim_wsp(value));
+            if value.len() > MAX_ATTRIBUTE_VALUE_BYTES {
+                continue; // RFC 6265bis section 5.6: ignore the cookie-av.
+            }
+            return Some(attribute_str(self.header, name, value));
+        }
+    }
+}
+
+/// Debug shows the attributes but not the value: cookie values are
+/// credentials and end up in logs.
+impl fmt::Debug for SetCookie<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SetCookie")
+            .field("name", &self.name)
+            .field(
+                "value",
+                &format_args!("<redacted, {} bytes>", self.value.len()),
+            )
+            .field("expires", &self.expires)
+            .field("max_age", &self.max_age)
+            .field("domain", &self.domain)
+            .field("path", &self.path)
+            .field("secure", &self.secure)
+            .field("http_only", &self.http_only)
+            .field("same_site", &self.same_site)
+            .field("partitioned", &self.partitioned)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Writes the header back in a canonical form that [`SetCookie::parse`]
+/// reads to an equal value: the pair, then the interpreted attributes in a
+/// fixed order (`Expires` as an IMF-fixdate), then the unknown ones as they
+/// were sent.
+///
+/// ```
+/// # use cookiejar::SetCookie;
+/// let c = SetCookie::parse("id=7;  path=/a ;SECURE; expires=Sun, 06-Nov-94 08:49:37 GMT")?;
+/// assert_eq!(c.to_string(), "id=7; Expires=Sun, 06 Nov 1994 08:49:37 GMT; Path=/a; Secure");
+/// assert_eq!(SetCookie::parse(&c.to_string())?, c.normalized());
+/// # Ok::<(), cookiejar::ParseError>(())
+/// ```
+impl fmt::Display for SetCookie<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        super::write_pair(f, self.name, self.value)?;
+        if let Some(expires) = self.expires {
+            write!(f, "; Expires={}", HttpDate(expires))?;
+        }
+        if let Some(max_age) = self.max_age {
+            write!(f, "; Max-Age={max_age}")?;
+        }
+        // RFC 6265: an empty Domain= is ignored, so the RFC 6265 view is
+        // written first and the RFC 6265bis view (possibly empty) last.
+        if let Some(domain) = self.domain_ignoring_empty {
+            write!(f, "; Domain={domain}")?;
+        }
+        if self.domain == Some("") {
+            f.write_str("; Domain=")?;
+        }
+        if let Some(path) = self.path {
+            write!(f, "; Path={path}")?;
+        }
+        if self.secure {
+            f.write_str("; Secure")?;
+        }
+        if self.http_only {
+            f.write_str("; HttpOnly")?;
+        }
+        if let Some(same_site) = self.same_site {
+            write!(f, "; SameSite={same_site}")?;
+        }
+        if self.partitioned {
+            f.write_str("; Partitioned")?;
+        }
+        if let Some(version) = self.version {
+            write!(f, "; Version={version}")?;
+        }
+        if let Some(comment) = self.comment {
+            write!(f, "; Comment={comment}")?;
+        }
+        for (name, value) in self.unknown_attributes() {
+            match value {
+                "" => write!(f, "; {name}")?,
+                _ => write!(f, "; {name}={value}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SetCookie<'_> {
+    /// This cookie as it reads back after a [`Display`](fmt::Display) round
+    /// trip: equal in every accessor, with the raw attribute text replaced
+    /// by the canonical one. Meant for tests and fuzzing, which compare
+    /// `parse(c.to_string())` with `c.normalized()`.
+    pub fn normalized(&self) -> NormalizedSetCookie<'_> {
+        NormalizedSetCookie(*self)
+    }
+}
+
+/// A [`SetCookie`] compared by its accessors only; see
+/// [`SetCookie::normalized`].
+#[derive(Debug, Clone, Copy)]
+pub struct NormalizedSetCookie<'a>(SetCookie<'a>);
+
+impl PartialEq<NormalizedSetCookie<'_>> for SetCookie<'_> {
+    fn eq(&self, other: &NormalizedSetCookie<'_>) -> bool {
+        let o = &other.0;
+        self.name == o.name
+            && self.value == o.value
+            && self.expires == o.expires
+            && self.max_age == o.max_age
+            && self.domain == o.domain
+            && self.domain_ignoring_empty == o.domain_ignoring_empty
+            && self.path == o.path
+            && self.same_site == o.same_site
+            && self.version == o.version
+            && self.comment == o.comment
+            && self.secure == o.secure
+            && self.http_only == o.http_only
+            && self.partitioned == o.partitioned
+            && self.unknown_attributes().eq(o.unknown_attributes())
+    }
+}
