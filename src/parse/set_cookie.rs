@@ -419,9 +419,16 @@ impl fmt::Display for SetCookie<'_> {
         // RFC 6265: an empty Domain= is ignored, so the RFC 6265 view is
         // written first and the RFC 6265bis view (possibly empty) last.
         if let Some(domain) = self.domain_ignoring_empty {
-            write!(f, "; Domain={domain}")?;
+            // Parsing removes one leading dot, so put one back where the
+            // domain is empty or itself starts with a dot.
+            let dot = if domain.is_empty() || domain.starts_with('.') {
+                "."
+            } else {
+                ""
+            };
+            write!(f, "; Domain={dot}{domain}")?;
         }
-        if self.domain == Some("") {
+        if self.domain == Some("") && self.domain_ignoring_empty != Some("") {
             f.write_str("; Domain=")?;
         }
         if let Some(path) = self.path {
