@@ -85,18 +85,22 @@ pub fn parse_cookie_header(header: &str) -> CookiePairs<'_> {
     let mut pairs = CookiePairs {
         header,
         rest: header.as_bytes(),
-        version: None,
+        // One scan of the whole header spares a scan per item in the
+        // common case of a header without control characters.
+        has_ctl: grammar::contains_ctl(header.as_bytes()),
         rfc2109: false,
+        version: None,
+        peeked: None,
     };
     // RFC 2109 section 4.3.4: `cookie = "Cookie:" cookie-version
     // 1*((";" | ",") cookie-value)`. Only a header that starts with
     // `$Version` uses `,` as a separator.
-    let mut peek = pairs.clone();
-    if let Some((name, value)) = peek.next_item() {
+    if let Some((name, value)) = pairs.next_item() {
         if name.eq_ignore_ascii_case("$Version") {
             pairs.version = Some(super::set_cookie::unquote(value));
             pairs.rfc2109 = true;
-            pairs.rest = peek.rest;
+        } else {
+            pairs.peeked = Some((name, value));
         }
     }
     pairs
@@ -124,51 +128,81 @@ where
 pub struct CookiePairs<'a> {
     header: &'a str,
     rest: &'a [u8],
-    version: Option<&'a str>,
+    has_ctl: bool,
     rfc2109: bool,
+    version: Option<&'a str>,
+    /// The item read ahead to see whether it is a `$`-attribute of the
+    /// cookie before it.
+    peeked: Option<(&'a str, &'a str)>,
 }
 
 impl<'a> CookiePairs<'a> {
     /// The next non-empty item without control characters, split at `=`
     /// and trimmed.
     fn next_item(&mut self) -> Option<(&'a str, &'a str)> {
+        if let Some(item) = self.peeked.take() {
+            return Some(item);
+        }
         loop {
-            let rest = self.rest.strip_prefix(b";").unwrap_or(self.rest);
-            let rest = rest.strip_prefix(b",").unwrap_or(rest);
-            if rest.is_empty() {
-                self.rest = rest;
-                return None;
-            }
-            let (item, tail) = grammar::request_item(rest, self.rfc2109);
+            let rest = match self.rest {
+                [] => return None,
+                [b';' | b',', rest @ ..] => rest,
+                rest => rest,
+            };
+            let ((name, value), tail) = grammar::request_item(rest, self.rfc2109);
             self.rest = tail;
-            let item = grammar::trim_wsp(item);
-            if item.is_empty() || grammar::contains_ctl(item) {
+            let (name, value) = match value {
+                Some(value) => (grammar::trim_wsp(name), grammar::trim_wsp(value)),
+                // No `=`: a nameless cookie.
+                None => (&[][..], grammar::trim_wsp(name)),
+            };
+            if name.is_empty() && value.is_empty() {
                 continue;
             }
-            let (name, value) = match grammar::split_at_equals(item) {
-                (name, Some(value)) => (name, value),
-                (value, None) => (&[][..], value),
-            };
-            let (name, value) = (grammar::trim_wsp(name), grammar::trim_wsp(value));
+            if self.has_ctl && (grammar::contains_ctl(name) || grammar::contains_ctl(value)) {
+                continue;
+            }
             return Some((sub_str(self.header, name), sub_str(self.header, value)));
         }
     }
 }
 
-/// The RFC 2109 attributes that follow a cookie in a request header.
-fn attribute_slot<'p, 'a>(
-    pair: &'p mut CookiePair<'a>,
-    name: &str,
-) -> Option<&'p mut Option<&'a str>> {
-    if name.eq_ignore_ascii_case("$Path") {
-        Some(&mut pair.path)
-    } else if name.eq_ignore_ascii_case("$Domain") {
-        Some(&mut pair.domain)
-    } else if name.eq_ignore_ascii_case("$Port") {
-        Some(&mut pair.port)
-    } else {
-        None
+impl CookiePairs<'_> {
+    /// Whether the next item begins with `$` (after its separator and WSP).
+    fn next_starts_with_dollar(&self) -> bool {
+        if let Some((name, _)) = self.peeked {
+            return name.starts_with('$');
+        }
+        let rest = match self.rest {
+            [b';' | b',', rest @ ..] => rest,
+            rest => rest,
+        };
+        grammar::trim_wsp(rest).first() == Some(&b'$')
     }
+}
+
+/// Which RFC 2109 attribute a request-header item is, if any.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Dollar {
+    Version,
+    Path,
+    Domain,
+    Port,
+}
+
+fn dollar_attribute(name: &str) -> Option<Dollar> {
+    if !name.starts_with('$') {
+        return None;
+    }
+    [
+        ("$Version", Dollar::Version),
+        ("$Path", Dollar::Path),
+        ("$Domain", Dollar::Domain),
+        ("$Port", Dollar::Port),
+    ]
+    .into_iter()
+    .find(|(known, _)| name.eq_ignore_ascii_case(known))
+    .map(|(_, attribute)| attribute)
 }
 
 impl<'a> Iterator for CookiePairs<'a> {
@@ -179,29 +213,32 @@ impl<'a> Iterator for CookiePairs<'a> {
             let (name, value) = self.next_item()?;
             // `$`-attributes with no cookie before them, and a `$Version`
             // that is not first, are not cookies either.
-            let mut scratch = CookiePair::default();
-            if name.eq_ignore_ascii_case("$Version") || attribute_slot(&mut scratch, name).is_some()
-            {
-                continue;
+            if dollar_attribute(name).is_none() {
+                break CookiePair {
+                    name,
+                    value,
+                    version: self.version,
+                    ..CookiePair::default()
+                };
             }
-            break CookiePair {
-                name,
-                value,
-                version: self.version,
-                ..CookiePair::default()
-            };
         };
-        // Attach the `$Path`, `$Domain`, `$Port` that follow.
-        loop {
-            let mut peek = self.clone();
-            let Some((name, value)) = peek.next_item() else {
+        // Attach the `$Path`, `$Domain`, `$Port` that follow. Most headers
+        // have none: look at the next item only if it starts with `$`.
+        while self.next_starts_with_dollar() {
+            let Some((name, value)) = self.next_item() else {
                 break;
             };
-            let Some(slot) = attribute_slot(&mut pair, name) else {
-                break;
+            let slot = match dollar_attribute(name) {
+                Some(Dollar::Path) => &mut pair.path,
+                Some(Dollar::Domain) => &mut pair.domain,
+                Some(Dollar::Port) => &mut pair.port,
+                Some(Dollar::Version) => continue,
+                None => {
+                    self.peeked = Some((name, value));
+                    break;
+                }
             };
             *slot = Some(super::set_cookie::unquote(value));
-            *self = peek;
         }
         Some(pair)
     }

@@ -37,14 +37,59 @@ use time::{Date, Month, OffsetDateTime, Time};
 /// assert!(parse_cookie_date("Wed, 31 Feb 2024 07:28:00 GMT").is_none());
 /// ```
 pub fn parse_cookie_date(input: &str) -> Option<OffsetDateTime> {
+    match fixed_layout(input.as_bytes()) {
+        Some(found) => found.into_date(),
+        None => general_algorithm(input.as_bytes()),
+    }
+}
+
+/// The fast path for the layout nearly every server sends,
+/// `Sun, 06 Nov 1994 08:49:37 GMT` (IMF-fixdate) or its Netscape variant
+/// `Sun, 06-Nov-1994 08:49:37 GMT`. On these 29 bytes, step 2 of the
+/// algorithm is known in advance: the day name matches no production, then
+/// come day-of-month, month, year and time. So the tokens are read from
+/// fixed positions; anything else, including a day name that is a month
+/// name, takes the general path. A property test checks both agree.
+fn fixed_layout(b: &[u8]) -> Option<Found> {
+    let sep = *b.get(7)?;
+    let layout = b.len() == 29
+        && b.get(3..5) == Some(b", ")
+        && (sep == b' ' || sep == b'-')
+        && b.get(11) == Some(&sep)
+        && b.get(16) == Some(&b' ')
+        && b.get(19) == Some(&b':')
+        && b.get(22) == Some(&b':')
+        && b.get(25..) == Some(b" GMT");
+    let day_name = b.get(..3)?;
+    if !layout || !day_name.iter().all(u8::is_ascii_alphabetic) || month(day_name).is_some() {
+        return None;
+    }
+    let number = |at: usize, len: usize| {
+        let digits = b.get(at..at + len)?;
+        digits.iter().all(u8::is_ascii_digit).then(|| {
+            digits
+                .iter()
+                .fold(0u16, |n, d| n * 10 + u16::from(d - b'0'))
+        })
+    };
+    Some(Found {
+        time: Some((
+            number(17, 2)? as u8,
+            number(20, 2)? as u8,
+            number(23, 2)? as u8,
+        )),
+        day_of_month: Some(number(5, 2)? as u8),
+        month: Some(month(b.get(8..11)?)?),
+        year: Some(number(12, 4)?),
+    })
+}
+
+/// RFC 6265 section 5.1.1 as written, for any input.
+fn general_algorithm(input: &[u8]) -> Option<OffsetDateTime> {
     let mut found = Found::default();
     // Step 1: divide the cookie-date into date-tokens.
     // Step 2: process each date-token in order.
-    for token in input
-        .as_bytes()
-        .split(|&b| is_delimiter(b))
-        .filter(|t| !t.is_empty())
-    {
+    for token in input.split(|&b| is_delimiter(b)).filter(|t| !t.is_empty()) {
         found.take(token);
         if found.is_complete() {
             // Later tokens cannot change anything: every substep of step 2
@@ -161,28 +206,32 @@ fn hms_time(token: &[u8]) -> Option<(u8, u8, u8)> {
 }
 
 /// `month = ( "jan" / "feb" / ... / "dec" ) *OCTET`, case-insensitive.
+///
+/// The three letters are lower-cased with `| 0x20` and packed into an
+/// integer: only ASCII letters map onto `a..=z` that way, so the match is
+/// exact and costs one comparison per month.
 fn month(token: &[u8]) -> Option<Month> {
-    let prefix = token.get(..3)?;
-    let key = [
-        prefix.first()?.to_ascii_lowercase(),
-        prefix.get(1)?.to_ascii_lowercase(),
-        prefix.get(2)?.to_ascii_lowercase(),
+    let [a, b, c] = <[u8; 3]>::try_from(token.get(..3)?).ok()?;
+    let key = u32::from_le_bytes([a | 0x20, b | 0x20, c | 0x20, 0]);
+    let name = |m: &[u8; 3]| u32::from_le_bytes([m[0], m[1], m[2], 0]);
+    const MONTHS: [(&[u8; 3], Month); 12] = [
+        (b"jan", Month::January),
+        (b"feb", Month::February),
+        (b"mar", Month::March),
+        (b"apr", Month::April),
+        (b"may", Month::May),
+        (b"jun", Month::June),
+        (b"jul", Month::July),
+        (b"aug", Month::August),
+        (b"sep", Month::September),
+        (b"oct", Month::October),
+        (b"nov", Month::November),
+        (b"dec", Month::December),
     ];
-    Some(match &key {
-        b"jan" => Month::January,
-        b"feb" => Month::February,
-        b"mar" => Month::March,
-        b"apr" => Month::April,
-        b"may" => Month::May,
-        b"jun" => Month::June,
-        b"jul" => Month::July,
-        b"aug" => Month::August,
-        b"sep" => Month::September,
-        b"oct" => Month::October,
-        b"nov" => Month::November,
-        b"dec" => Month::December,
-        _ => return None,
-    })
+    MONTHS
+        .iter()
+        .find(|(m, _)| name(m) == key)
+        .map(|&(_, month)| month)
 }
 
 /// Writes an instant as an IMF-fixdate, `Sun, 06 Nov 1994 08:49:37 GMT`
@@ -360,6 +409,57 @@ mod tests {
         for (input, want, why) in cases {
             assert_eq!(date(input).as_deref(), *want, "{why}: {input:?}");
         }
+    }
+
+    proptest::proptest! {
+        /// The fixed-layout fast path gives what the general algorithm
+        /// gives, on inputs built around that layout (valid or not).
+        #[test]
+        fn fast_path_agrees_with_the_algorithm(
+            day_name in "[A-Za-z0-9]{3}",
+            day in "[0-9]{2}",
+            sep in "[ -]",
+            month in "(Jan|feb|MAR|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Xyz|[0-9]{3})",
+            year in "[0-9]{4}",
+            time in "[0-9]{2}:[0-9]{2}:[0-9]{2}",
+            zone in "( GMT| UTC|GMT )",
+        ) {
+            let input = format!("{day_name}, {day}{sep}{month}{sep}{year} {time}{zone}");
+            proptest::prop_assert_eq!(parse_cookie_date(&input), general_algorithm(input.as_bytes()), "{}", input);
+        }
+    }
+
+    #[test]
+    fn fast_path_is_taken_only_for_the_fixed_layout() {
+        assert!(fixed_layout(b"Sun, 06 Nov 1994 08:49:37 GMT").is_some());
+        assert!(fixed_layout(b"Sun, 06-Nov-1994 08:49:37 GMT").is_some());
+        assert!(
+            fixed_layout(b"Dec, 06 Nov 1994 08:49:37 GMT").is_none(),
+            "day name is a month"
+        );
+        assert!(fixed_layout(b"Sun, 06 Nov 1994 08:49:37 UTC").is_none());
+        assert!(fixed_layout(b"Sun, 06-Nov 1994 08:49:37 GMT").is_none());
+        assert!(fixed_layout(b"Sunday, 06-Nov-94 08:49:37 GMT").is_none());
+    }
+
+    #[test]
+    fn month_matches_exactly_the_twelve_names_in_any_case() {
+        let names = [
+            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+        ];
+        for a in 0u8..=255 {
+            for (i, name) in names.iter().enumerate() {
+                let n = name.as_bytes();
+                // Vary the first byte over every value: only its two cases match.
+                let token = [a, n[1].to_ascii_uppercase(), n[2], b'x'];
+                let want = a.to_ascii_lowercase() == n[0];
+                assert_eq!(month(&token).is_some(), want, "{:?}", token);
+                if want {
+                    assert_eq!(u8::from(month(&token).unwrap()), i as u8 + 1);
+                }
+            }
+        }
+        assert!(month(b"ja").is_none());
     }
 
     #[test]

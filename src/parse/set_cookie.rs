@@ -99,15 +99,14 @@ impl<'a> SetCookie<'a> {
         if grammar::contains_ctl(bytes) {
             return Err(ParseError::ControlCharacter);
         }
-        // RFC 6265 section 5.2 step 1.
-        let (unparsed_attributes, name_value_pair) =
-            grammar::name_value_pair(bytes).map_err(|_| ParseError::Empty)?;
-        // Steps 2 and 3. RFC 6265bis: "If the name-value-pair string lacks a
-        // %x3D ("=") character, then the name string is empty, and the value
-        // string is the value of name-value-pair."
-        let (name, value) = match grammar::split_at_equals(name_value_pair) {
-            (name, Some(value)) => (name, value),
-            (value, None) => (&[][..], value),
+        // RFC 6265 section 5.2 steps 1 to 3. RFC 6265bis: "If the
+        // name-value-pair string lacks a %x3D ("=") character, then the name
+        // string is empty, and the value string is the value of
+        // name-value-pair."
+        let (unparsed_attributes, (name, value)) = match grammar::name_value_pair(bytes) {
+            Ok((rest, (name, Some(value)))) => (rest, (name, value)),
+            Ok((rest, (value, None))) => (rest, (&[][..], value)),
+            Err(_) => return Err(ParseError::Empty),
         };
         // Step 4.
         let (name, value) = (grammar::trim_wsp(name), grammar::trim_wsp(value));
@@ -145,47 +144,46 @@ impl<'a> SetCookie<'a> {
     /// MUST process the cookie-av" by case-insensitive name; unknown names
     /// are ignored here and stay reachable through `unknown_attributes`.
     fn apply_attribute(&mut self, name: &'a str, value: &'a str) {
+        // Dispatch on the length, then one case-insensitive comparison.
         let is = |known: &str| name.eq_ignore_ascii_case(known);
-        if is("expires") {
+        match name.len() {
             // Section 5.2.1: an unparsable date ignores the cookie-av, so an
             // earlier valid Expires stays.
-            if let Some(date) = parse_cookie_date(value) {
-                self.expires = Some(date);
+            7 if is("expires") => {
+                if let Some(date) = parse_cookie_date(value) {
+                    self.expires = Some(date);
+                }
             }
-        } else if is("max-age") {
             // Section 5.2.2.
-            if let Some(delta) = grammar::max_age(value.as_bytes()) {
-                self.max_age = Some(delta);
+            7 if is("max-age") => {
+                if let Some(delta) = grammar::max_age(value.as_bytes()) {
+                    self.max_age = Some(delta);
+                }
             }
-        } else if is("domain") {
-            // Section 5.2.3: "If the first character of the attribute-value
-            // string is %x2E ("."): Let cookie-domain be the attribute-value
-            // without the leading %x2E (".") character."
-            let domain = value.strip_prefix('.').unwrap_or(value);
-            self.domain = Some(domain);
-            // RFC 6265: "If the attribute-value is empty, the behavior is
-            // undefined. However, the user agent SHOULD ignore the cookie-av
-            // entirely." RFC 6265bis keeps the empty value instead.
-            if !value.is_empty() {
-                self.domain_ignoring_empty = Some(domain);
+            6 if is("domain") => {
+                // Section 5.2.3: "If the first character of the
+                // attribute-value string is %x2E ("."): Let cookie-domain be
+                // the attribute-value without the leading %x2E (".")."
+                let domain = value.strip_prefix('.').unwrap_or(value);
+                self.domain = Some(domain);
+                // RFC 6265: "If the attribute-value is empty, the behavior is
+                // undefined. However, the user agent SHOULD ignore the
+                // cookie-av entirely." RFC 6265bis keeps the empty value.
+                if !value.is_empty() {
+                    self.domain_ignoring_empty = Some(domain);
+                }
             }
-        } else if is("path") {
             // Section 5.2.4: an empty or relative path means "the default
             // path", which only the jar can compute.
-            self.path = value.starts_with('/').then_some(value);
-        } else if is("secure") {
-            self.secure = true; // Section 5.2.5.
-        } else if is("httponly") {
-            self.http_only = true; // Section 5.2.6.
-        } else if is("samesite") {
+            4 if is("path") => self.path = value.starts_with('/').then_some(value),
+            6 if is("secure") => self.secure = true, // Section 5.2.5.
+            8 if is("httponly") => self.http_only = true, // Section 5.2.6.
             // RFC 6265bis section 5.6.7: any other value is "Default".
-            self.same_site = SameSite::from_attribute(value);
-        } else if is("partitioned") {
-            self.partitioned = true;
-        } else if is("version") {
-            self.version = Some(value); // RFC 2109 section 4.2.2.
-        } else if is("comment") {
-            self.comment = Some(value); // RFC 2109 section 4.2.2.
+            8 if is("samesite") => self.same_site = SameSite::from_attribute(value),
+            11 if is("partitioned") => self.partitioned = true,
+            7 if is("version") => self.version = Some(value), // RFC 2109 section 4.2.2.
+            7 if is("comment") => self.comment = Some(value), // RFC 2109 section 4.2.2.
+            _ => {}
         }
     }
 
@@ -358,13 +356,14 @@ impl<'a> Iterator for Attributes<'a> {
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
-            // RFC 6265 section 5.2, attribute steps 1 to 3.
-            let (rest, cookie_av) = grammar::cookie_av(self.rest).ok()?;
+            // RFC 6265 section 5.2, attribute steps 1 to 4.
+            let (rest, (name, value)) = grammar::cookie_av(self.rest).ok()?;
             self.rest = rest;
-            // Steps 4 and 5.
-            let (name, value) = grammar::split_at_equals(cookie_av);
-            let value = value.unwrap_or_default();
-            let (name, value) = (grammar::trim_wsp(name), grammar::trim_wsp(value));
+            // Step 5.
+            let (name, value) = (
+                grammar::trim_wsp(name),
+                grammar::trim_wsp(value.unwrap_or_default()),
+            );
             if value.len() > MAX_ATTRIBUTE_VALUE_BYTES {
                 continue; // RFC 6265bis section 5.6: ignore the cookie-av.
             }
