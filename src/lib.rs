@@ -1,8 +1,18 @@
 #![doc = include_str!("lib.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod cookie;
+mod jar;
 mod parse;
+mod psl;
 mod serialize;
+
+pub use cookie::Cookie;
+pub use jar::{
+    default_path, domain_match, path_match, Exclusion, Explained, Jar, JarBuilder, Limits, Profile,
+    Rejection, RequestContext, Stored,
+};
+pub use psl::{NoPublicSuffix, PslError, PublicSuffix, PublicSuffixList};
 
 pub use parse::{
     parse_cookie_date, parse_cookie_header, parse_cookie_headers, Attributes, CookiePair,

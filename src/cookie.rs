@@ -1,0 +1,185 @@
+//! `Cookie`: the owned record of RFC 6265 section 5.3, as the jar stores it.
+
+use crate::parse::SameSite;
+use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
+use time::OffsetDateTime;
+
+/// A stored cookie: the fields of RFC 6265 section 5.3 ("name, value,
+/// expiry-time, domain, path, creation-time, last-access-time,
+/// persistent-flag, host-only-flag, secure-only-flag, http-only-flag") and
+/// the RFC 6265bis `same-site-flag`, plus CHIPS `Partitioned`.
+///
+/// Built by the jar from a `Set-Cookie` header and the request it came
+/// with; the domain is canonical (lower case, A-labels) and the path is
+/// never empty.
+///
+/// `Debug` redacts the value: cookie values are credentials.
+///
+/// <https://www.rfc-editor.org/rfc/rfc6265#section-5.3>
+pub struct Cookie {
+    pub(crate) name: String,
+    pub(crate) value: String,
+    pub(crate) domain: String,
+    pub(crate) path: String,
+    pub(crate) expiry_time: Option<OffsetDateTime>,
+    pub(crate) creation_time: OffsetDateTime,
+    /// Unix nanoseconds, atomic so that a lookup through `&Jar` can record
+    /// the access (RFC 6265 section 5.4 step 3) while other readers run.
+    pub(crate) last_access_time: AtomicI64,
+    pub(crate) host_only: bool,
+    pub(crate) secure_only: bool,
+    pub(crate) http_only: bool,
+    pub(crate) same_site: Option<SameSite>,
+    pub(crate) partitioned: bool,
+}
+
+pub(crate) fn to_nanos(t: OffsetDateTime) -> i64 {
+    i64::try_from(t.unix_timestamp_nanos()).unwrap_or(if t.year() < 1970 {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
+}
+
+fn from_nanos(n: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(n)).unwrap_or(OffsetDateTime::UNIX_EPOCH)
+}
+
+impl Cookie {
+    /// The cookie name (empty for a nameless cookie under RFC 6265bis).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The cookie value, as the server sent it.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+
+    /// The domain: the request host for a host-only cookie, otherwise the
+    /// `Domain` attribute, canonicalized (RFC 6265 section 5.3 step 6).
+    pub fn domain(&self) -> &str {
+        &self.domain
+    }
+
+    /// The path (RFC 6265 section 5.3 step 7, the default path if none).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// When the cookie expires; `None` for a session cookie (RFC 6265
+    /// section 5.3 step 3: persistent-flag false).
+    pub fn expiry_time(&self) -> Option<OffsetDateTime> {
+        self.expiry_time
+    }
+
+    /// True if the cookie has an expiry time (survives the session).
+    pub fn persistent(&self) -> bool {
+        self.expiry_time.is_some()
+    }
+
+    /// When the cookie was first stored; a replacement keeps the creation
+    /// time of the cookie it replaces (RFC 6265 section 5.3 step 11.3).
+    pub fn creation_time(&self) -> OffsetDateTime {
+        self.creation_time
+    }
+
+    /// When the cookie was last stored or sent.
+    pub fn last_access_time(&self) -> OffsetDateTime {
+        from_nanos(self.last_access_time.load(Ordering::Relaxed))
+    }
+
+    pub(crate) fn touch(&self, now: OffsetDateTime) {
+        self.last_access_time
+            .store(to_nanos(now), Ordering::Relaxed);
+    }
+
+    /// True if the cookie is sent only to the exact host that set it.
+    pub fn host_only(&self) -> bool {
+        self.host_only
+    }
+
+    /// True if the cookie is sent only over secure channels (`Secure`).
+    pub fn secure_only(&self) -> bool {
+        self.secure_only
+    }
+
+    /// True if the cookie is hidden from non-HTTP APIs (`HttpOnly`).
+    pub fn http_only(&self) -> bool {
+        self.http_only
+    }
+
+    /// The `SameSite` attribute; `None` is RFC 6265bis's "Default".
+    pub fn same_site(&self) -> Option<SameSite> {
+        self.same_site
+    }
+
+    /// The CHIPS `Partitioned` attribute, kept as sent.
+    pub fn partitioned(&self) -> bool {
+        self.partitioned
+    }
+
+    /// True if the cookie has expired at `now` (expiry-time not after it).
+    pub fn is_expired_at(&self, now: OffsetDateTime) -> bool {
+        self.expiry_time.is_some_and(|t| t <= now)
+    }
+}
+
+impl Clone for Cookie {
+    fn clone(&self) -> Self {
+        Cookie {
+            name: self.name.clone(),
+            value: self.value.clone(),
+            domain: self.domain.clone(),
+            path: self.path.clone(),
+            expiry_time: self.expiry_time,
+            creation_time: self.creation_time,
+            last_access_time: AtomicI64::new(self.last_access_time.load(Ordering::Relaxed)),
+            host_only: self.host_only,
+            secure_only: self.secure_only,
+            http_only: self.http_only,
+            same_site: self.same_site,
+            partitioned: self.partitioned,
+        }
+    }
+}
+
+/// Equal when every RFC 6265 field is equal, last-access time included.
+impl PartialEq for Cookie {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+            && self.value == other.value
+            && self.domain == other.domain
+            && self.path == other.path
+            && self.expiry_time == other.expiry_time
+            && self.creation_time == other.creation_time
+            && self.last_access_time() == other.last_access_time()
+            && self.host_only == other.host_only
+            && self.secure_only == other.secure_only
+            && self.http_only == other.http_only
+            && self.same_site == other.same_site
+            && self.partitioned == other.partitioned
+    }
+}
+
+impl Eq for Cookie {}
+
+impl fmt::Debug for Cookie {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Cookie")
+            .field("name", &self.name)
+            .field(
+                "value",
+                &format_args!("<redacted, {} bytes>", self.value.len()),
+            )
+            .field("domain", &self.domain)
+            .field("path", &self.path)
+            .field("expiry_time", &self.expiry_time)
+            .field("host_only", &self.host_only)
+            .field("secure_only", &self.secure_only)
+            .field("http_only", &self.http_only)
+            .field("same_site", &self.same_site)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,62 @@
+//! "Why was my cookie not sent?": the per-cookie verdicts of
+//! `Jar::explain_at`.
+
+use crate::cookie::Cookie;
+use std::fmt;
+
+/// A stored cookie and whether it goes with a request.
+#[derive(Debug, Clone, Copy)]
+pub struct Explained<'j> {
+    /// The cookie.
+    pub cookie: &'j Cookie,
+    /// `None` if the cookie is sent, otherwise the first rule that excludes
+    /// it, in the order RFC 6265 section 5.4 step 1 checks them.
+    pub exclusion: Option<Exclusion>,
+}
+
+/// Why a stored cookie is not sent with a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Exclusion {
+    /// A host-only cookie, and the request goes to another host (RFC 6265
+    /// section 5.4 step 1).
+    HostOnly,
+    /// The request host does not domain-match the cookie's domain.
+    DomainMismatch,
+    /// The request path does not path-match the cookie's path.
+    PathMismatch,
+    /// A `Secure` cookie, and the request is not secure.
+    SecureOnly,
+    /// An `HttpOnly` cookie, and the request is from a non-HTTP API.
+    HttpOnly,
+    /// The cookie has expired.
+    Expired,
+    /// `SameSite=Strict`, and the request is cross-site (RFC 6265bis
+    /// section 5.8.3).
+    SameSiteStrict,
+    /// `SameSite=Lax`, and the request is cross-site but not a top-level
+    /// navigation with a safe method.
+    SameSiteLax,
+}
+
+impl Exclusion {
+    /// A short, lower-case description.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Exclusion::HostOnly => "host-only cookie for another host",
+            Exclusion::DomainMismatch => "request host is outside the cookie's domain",
+            Exclusion::PathMismatch => "request path is outside the cookie's path",
+            Exclusion::SecureOnly => "Secure cookie on an insecure request",
+            Exclusion::HttpOnly => "HttpOnly cookie on a non-HTTP request",
+            Exclusion::Expired => "cookie has expired",
+            Exclusion::SameSiteStrict => "SameSite=Strict cookie on a cross-site request",
+            Exclusion::SameSiteLax => "SameSite=Lax cookie on a cross-site request that is not a safe top-level navigation",
+        }
+    }
+}
+
+impl fmt::Display for Exclusion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

@@ -1,0 +1,183 @@
+//! Hosts and domains: canonicalization (RFC 6265 section 5.1.2), domain
+//! matching (section 5.1.3), IP literals, secure origins, and the
+//! registrable domain the jar indexes by. Pure functions.
+
+use crate::psl::PublicSuffix;
+use std::net::IpAddr;
+use url::{Host, Url};
+
+/// The canonicalized host of a request URL (RFC 6265 section 5.1.2): lower
+/// case, A-labels (the `url` crate applies IDNA to http(s) hosts), IPv6
+/// without brackets. `None` for a URL without a host (`data:`, `file:`).
+pub(crate) fn canonical_request_host(url: &Url) -> Option<String> {
+    match url.host()? {
+        Host::Domain(d) => Some(d.to_ascii_lowercase()),
+        Host::Ipv4(ip) => Some(ip.to_string()),
+        Host::Ipv6(ip) => Some(ip.to_string()),
+    }
+}
+
+/// Canonicalizes a `Domain` attribute value (RFC 6265 section 5.2.3 lower
+/// case, section 5.1.2 IDNA to A-labels). IP literals come back in their
+/// normal text form. `None` if the value is not a valid domain name.
+pub(crate) fn canonicalize_domain(domain: &str) -> Option<String> {
+    let bare = domain
+        .strip_prefix('[')
+        .and_then(|d| d.strip_suffix(']'))
+        .unwrap_or(domain);
+    if let Ok(ip) = bare.parse::<IpAddr>() {
+        return Some(ip.to_string());
+    }
+    if domain.is_ascii() {
+        // The common case: no IDNA mapping needed, only the character set.
+        let ok = domain
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+        return ok.then(|| domain.to_ascii_lowercase());
+    }
+    idna::domain_to_ascii(domain).ok().filter(|d| !d.is_empty())
+}
+
+/// True for an IPv4 or IPv6 literal (as canonicalized above).
+pub(crate) fn is_ip(host: &str) -> bool {
+    host.parse::<IpAddr>().is_ok()
+}
+
+/// RFC 6265 section 5.1.3: "A string domain-matches a given domain string
+/// if at least one of the following conditions hold: The domain string and
+/// the string are identical. [Or] The domain string is a suffix of the
+/// string, the last character of the string that is not included in the
+/// domain string is a %x2E (".") character, and the string is a host name
+/// (i.e., not an IP address)."
+pub fn domain_match(string: &str, domain: &str) -> bool {
+    if string == domain {
+        return true;
+    }
+    string
+        .strip_suffix(domain)
+        .is_some_and(|head| head.ends_with('.') && !domain.is_empty() && !is_ip(string))
+}
+
+/// Whether a request goes over a secure channel: `https` or `wss`, or a
+/// loopback host, which RFC 6265bis (via "potentially trustworthy origins")
+/// and every browser treat as secure.
+pub(crate) fn is_secure_origin(url: &Url, host: &str) -> bool {
+    matches!(url.scheme(), "https" | "wss") || is_loopback(host)
+}
+
+fn is_loopback(host: &str) -> bool {
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// True if `domain` is itself a public suffix (RFC 6265 section 5.3 step 5).
+pub(crate) fn is_public_suffix(psl: &dyn PublicSuffix, domain: &str) -> bool {
+    psl.public_suffix(domain) == Some(domain)
+}
+
+/// The key the jar files a host's cookies under: its registrable domain
+/// (public suffix plus one label, "eTLD+1"), as Chromium, Firefox and Go
+/// do. A host that is itself a public suffix is its own key; a host under
+/// an unknown top-level domain (`localhost`, `intranet`) is filed under
+/// that top-level label, so `Domain=localhost` from `app.localhost` lands
+/// in the bucket every `*.localhost` request reads; an IP is its own key.
+///
+/// Every host that domain-matches a cookie's domain has the same key as
+/// that domain, unless a public suffix lies between them (then the cookie
+/// would cross a site boundary, and, as in Chromium, it is not sent).
+pub(crate) fn registrable_domain<'a>(psl: &dyn PublicSuffix, host: &'a str) -> &'a str {
+    if is_ip(host) {
+        return host;
+    }
+    match psl.public_suffix(host) {
+        Some(suffix) if suffix.len() < host.len() => {
+            // One more label to the left of the suffix.
+            let head = host.get(..host.len() - suffix.len() - 1).unwrap_or("");
+            let start = head.rfind('.').map_or(0, |dot| dot + 1);
+            host.get(start..).unwrap_or(host)
+        }
+        Some(_) => host,
+        None => host.rsplit('.').next().unwrap_or(host),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::psl::PublicSuffixList;
+
+    #[test]
+    fn domain_match_follows_section_5_1_3() {
+        let cases = [
+            ("example.com", "example.com", true),
+            ("www.example.com", "example.com", true),
+            ("a.b.example.com", "example.com", true),
+            ("wwwexample.com", "example.com", false),
+            ("example.com", "www.example.com", false),
+            ("example.com", "com", true),
+            ("example.com", "", false),
+            ("1.2.3.4", "1.2.3.4", true),
+            ("1.2.3.4", "2.3.4", false),
+            ("::1", "::1", true),
+        ];
+        for (string, domain, want) in cases {
+            assert_eq!(domain_match(string, domain), want, "{string} ~ {domain}");
+        }
+    }
+
+    #[test]
+    fn domain_attributes_canonicalize() {
+        let cases = [
+            ("Example.COM", Some("example.com")),
+            ("b\u{fc}cher.de", Some("xn--bcher-kva.de")),
+            ("B\u{dc}CHER.de", Some("xn--bcher-kva.de")),
+            ("[::1]", Some("::1")),
+            ("127.0.0.1", Some("127.0.0.1")),
+            ("exa mple.com", None),
+            ("a,b.com", None),
+        ];
+        for (input, want) in cases {
+            assert_eq!(canonicalize_domain(input).as_deref(), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn registrable_domains() {
+        let psl = PublicSuffixList::bundled();
+        let cases = [
+            ("www.example.com", "example.com"),
+            ("example.com", "example.com"),
+            ("com", "com"),
+            ("www.bbc.co.uk", "bbc.co.uk"),
+            ("a.foo.github.io", "foo.github.io"),
+            ("github.io", "github.io"),
+            ("localhost", "localhost"),
+            ("app.localhost", "localhost"),
+            ("a.b.intranet", "intranet"),
+            ("192.168.0.1", "192.168.0.1"),
+            ("::1", "::1"),
+        ];
+        for (host, want) in cases {
+            assert_eq!(registrable_domain(psl.as_ref(), host), want, "{host}");
+        }
+    }
+
+    #[test]
+    fn loopback_is_a_secure_origin() {
+        for (url, want) in [
+            ("http://localhost/", true),
+            ("http://app.localhost/", true),
+            ("http://127.0.0.1:8080/", true),
+            ("http://[::1]/", true),
+            ("https://example.com/", true),
+            ("wss://example.com/", true),
+            ("http://example.com/", false),
+            ("http://localhost.example.com/", false),
+        ] {
+            let url = Url::parse(url).unwrap();
+            let host = canonical_request_host(&url).unwrap();
+            assert_eq!(is_secure_origin(&url, &host), want, "{url}");
+        }
+    }
+}

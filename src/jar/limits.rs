@@ -1,0 +1,89 @@
+//! Storage limits (RFC 2109 section 6.3, RFC 6265 section 6.1) and the
+//! profile that selects which RFC the jar follows.
+
+/// How many cookies the jar keeps, and how large one may be.
+///
+/// A jar without limits grows without bound: a hostile or merely careless
+/// site can fill memory with cookies. When a limit is reached the jar
+/// evicts (RFC 6265 section 5.3 step 12): expired cookies first, then from
+/// the domain that is over its quota (non-`Secure` before `Secure`, least
+/// recently used first), then least recently used across the jar. No limit
+/// is ever exceeded, at any moment.
+///
+/// # Example
+///
+/// ```
+/// use cookiejar::{Jar, Limits};
+///
+/// // A crawler that must hold many sessions chooses so explicitly.
+/// let limits = Limits { max_cookies: 100_000, max_cookies_per_domain: 50, ..Limits::RFC6265 };
+/// let jar = Jar::builder().limits(limits).build();
+/// assert_eq!(jar.limits().max_cookies, 100_000);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Cookies in the whole jar.
+    pub max_cookies: usize,
+    /// Cookies per registrable domain (eTLD+1), or per host where there is
+    /// none (IP addresses, single-label hosts).
+    pub max_cookies_per_domain: usize,
+    /// Bytes of name plus value in one cookie; a larger cookie is rejected.
+    pub max_cookie_bytes: usize,
+}
+
+impl Limits {
+    /// RFC 2109 section 6.3, the default: "at least 300 cookies, at least
+    /// 4096 bytes per cookie, at least 20 cookies per unique host or domain
+    /// name".
+    pub const RFC2109: Limits = Limits {
+        max_cookies: 300,
+        max_cookies_per_domain: 20,
+        max_cookie_bytes: 4096,
+    };
+
+    /// RFC 6265 section 6.1: "At least 3000 cookies total, at least 50
+    /// cookies per domain, at least 4096 bytes per cookie".
+    pub const RFC6265: Limits = Limits {
+        max_cookies: 3000,
+        max_cookies_per_domain: 50,
+        max_cookie_bytes: 4096,
+    };
+
+    /// What browsers keep (Chromium: 3300 in all, 180 per domain; Firefox:
+    /// 3000 and 180).
+    pub const BROWSER: Limits = Limits {
+        max_cookies: 3000,
+        max_cookies_per_domain: 180,
+        max_cookie_bytes: 4096,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits::RFC2109
+    }
+}
+
+/// Which specification the jar follows where they differ.
+///
+/// | rule | `Rfc6265bis` (default) | `Rfc6265` | `Rfc2109` |
+/// | --- | --- | --- | --- |
+/// | nameless cookie (`Set-Cookie: token`) | stored, sent as `token` | ignored | ignored |
+/// | empty `Domain=` | host-only cookie | attribute ignored | attribute ignored |
+/// | `Secure` only from secure origins; non-secure cannot shadow `Secure` | yes | no | no |
+/// | `__Secure-` / `__Host-` prefixes | enforced | no | no |
+/// | `SameSite=None` requires `Secure` | yes | no | no |
+/// | expiry capped at 400 days | yes | no | no |
+/// | RFC 2109 section 4.3.2 domain and path rules | no | no | yes |
+/// | request header form | `a=1; b=2` | `a=1; b=2` | `$Version="1"; a=1; $Path="/"` |
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum Profile {
+    /// RFC 6265bis (draft-ietf-httpbis-rfc6265bis): what browsers do.
+    #[default]
+    Rfc6265bis,
+    /// RFC 6265 as published in 2011.
+    Rfc6265,
+    /// RFC 2109, with its stricter domain and path rules.
+    Rfc2109,
+}

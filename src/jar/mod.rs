@@ -1,0 +1,831 @@
+//! The user-agent cookie jar: the storage model of RFC 6265 section 5.3
+//! and the retrieval of section 5.4, with the RFC 6265bis safety rules.
+//!
+//! Data flows one way: a `Set-Cookie` string is parsed (`SetCookie`), the
+//! policy here turns it into an owned [`Cookie`] for the request's URL or
+//! rejects it with a reason, the store files it by registrable domain and
+//! enforces the limits, and a request reads one bucket back in RFC order.
+
+mod explain;
+pub(crate) mod host;
+mod limits;
+pub(crate) mod path;
+mod rejection;
+mod store;
+
+pub use explain::{Exclusion, Explained};
+pub use host::domain_match;
+pub use limits::{Limits, Profile};
+pub use path::{default_path, path_match};
+pub use rejection::{Rejection, Stored};
+
+use crate::cookie::{to_nanos, Cookie};
+use crate::parse::{SameSite, SetCookie};
+use crate::psl::{PublicSuffix, PublicSuffixList};
+use std::fmt;
+use std::sync::atomic::AtomicI64;
+use std::sync::Arc;
+use store::{Id, Store};
+use time::{Duration, OffsetDateTime};
+use url::Url;
+
+/// RFC 6265bis section 5.6.1 and 5.6.2: "the user agent MUST limit the
+/// maximum value of the Expires attribute ... to no more than 400 days".
+const MAX_AGE_CAP: Duration = Duration::days(400);
+
+/// What the request is, for the rules that depend on it: whether the cookie
+/// comes from (or goes to) an HTTP API or a non-HTTP one (a script), and
+/// whether the request is same-site (RFC 6265bis section 5.2).
+///
+/// The default is an HTTP request in a same-site context, which is what a
+/// client or crawler following its own requests makes.
+///
+/// # Example
+///
+/// ```
+/// use cookiejar::RequestContext;
+///
+/// let script = RequestContext::default().non_http_api();
+/// let image = RequestContext::default().cross_site();
+/// let link = RequestContext::default().cross_site().top_level_navigation("GET");
+/// assert!(!script.is_http_api() && image.is_cross_site() && link.is_cross_site());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct RequestContext {
+    http_api: bool,
+    cross_site: bool,
+    top_level_safe_navigation: bool,
+}
+
+impl Default for RequestContext {
+    fn default() -> Self {
+        RequestContext {
+            http_api: true,
+            cross_site: false,
+            top_level_safe_navigation: false,
+        }
+    }
+}
+
+impl RequestContext {
+    /// A non-HTTP API (RFC 6265 section 5.3 step 10): `HttpOnly` cookies
+    /// are neither set nor returned.
+    pub fn non_http_api(mut self) -> Self {
+        self.http_api = false;
+        self
+    }
+
+    /// A cross-site request (RFC 6265bis section 5.2.1).
+    pub fn cross_site(mut self) -> Self {
+        self.cross_site = true;
+        self
+    }
+
+    /// A top-level navigation with the given method: `SameSite=Lax`
+    /// cookies go with cross-site navigations that use a safe method
+    /// (`GET`, `HEAD`, `OPTIONS`, `TRACE`; RFC 9110 section 9.2.1).
+    pub fn top_level_navigation(mut self, method: &str) -> Self {
+        self.top_level_safe_navigation = ["GET", "HEAD", "OPTIONS", "TRACE"]
+            .iter()
+            .any(|safe| method.eq_ignore_ascii_case(safe));
+        self
+    }
+
+    /// True unless [`RequestContext::non_http_api`] was called.
+    pub fn is_http_api(&self) -> bool {
+        self.http_api
+    }
+
+    /// True if [`RequestContext::cross_site`] was called.
+    pub fn is_cross_site(&self) -> bool {
+        self.cross_site
+    }
+}
+
+/// A user-agent cookie jar.
+///
+/// Secure by default: the bundled public suffix list, the RFC 6265bis
+/// rules, and the RFC 2109 section 6.3 limits (300 cookies, 20 per domain,
+/// 4096 bytes each). Every `*_at` method takes the current time; the
+/// methods without `_at` read the system clock and do nothing else.
+///
+/// Lookups (`cookie_header_at`, `explain_at`) take `&self`: the jar records
+/// last-access times atomically, so a jar behind an `RwLock` serves many
+/// readers at once.
+///
+/// # Example
+///
+/// ```
+/// use cookiejar::{Jar, Stored};
+/// use url::Url;
+///
+/// let mut jar = Jar::new();
+/// let login = Url::parse("https://www.example.com/login")?;
+/// assert_eq!(jar.set_cookie(&login, "sid=abc; Secure; HttpOnly; Path=/"), Ok(Stored::Inserted { evicted: 0 }));
+/// jar.set_cookie(&login, "lang=en; Domain=example.com").unwrap();
+///
+/// let api = Url::parse("https://api.example.com/v1")?;
+/// assert_eq!(jar.cookie_header(&api).as_deref(), Some("lang=en"));
+/// let home = Url::parse("https://www.example.com/")?;
+/// assert_eq!(jar.cookie_header(&home).as_deref(), Some("sid=abc; lang=en"));
+///
+/// // Rejections say why.
+/// let err = jar.set_cookie(&login, "x=1; Domain=com").unwrap_err();
+/// assert_eq!(err.to_string(), "domain attribute is a public suffix");
+/// # Ok::<(), url::ParseError>(())
+/// ```
+pub struct Jar {
+    store: Store,
+    limits: Limits,
+    profile: Profile,
+    psl: Arc<dyn PublicSuffix>,
+}
+
+impl fmt::Debug for Jar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Jar")
+            .field("cookies", &self.store.len())
+            .field("limits", &self.limits)
+            .field("profile", &self.profile)
+            .field("psl", &self.psl)
+            .finish()
+    }
+}
+
+impl Default for Jar {
+    fn default() -> Self {
+        Jar::new()
+    }
+}
+
+/// Builds a [`Jar`]; once built, its configuration is fixed (except the
+/// public suffix list, see [`Jar::set_public_suffix_list`]).
+#[derive(Debug, Clone)]
+pub struct JarBuilder {
+    limits: Limits,
+    profile: Profile,
+    psl: Option<Arc<dyn PublicSuffix>>,
+}
+
+impl JarBuilder {
+    /// The storage limits (default: [`Limits::RFC2109`]).
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The RFC the jar follows where they differ (default:
+    /// [`Profile::Rfc6265bis`]).
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// The public suffix list (default: the bundled one). See
+    /// [`PublicSuffix`] for why a jar without one is insecure.
+    pub fn public_suffix_list(mut self, psl: Arc<dyn PublicSuffix>) -> Self {
+        self.psl = Some(psl);
+        self
+    }
+
+    /// The jar.
+    pub fn build(self) -> Jar {
+        Jar {
+            store: Store::default(),
+            limits: self.limits,
+            profile: self.profile,
+            psl: self.psl.unwrap_or_else(|| PublicSuffixList::bundled()),
+        }
+    }
+}
+
+/// The request URL, canonicalized once.
+struct Request<'u> {
+    url: &'u Url,
+    host: String,
+    secure: bool,
+}
+
+impl<'u> Request<'u> {
+    fn new(url: &'u Url) -> Option<Self> {
+        let host = host::canonical_request_host(url)?;
+        let secure = host::is_secure_origin(url, &host);
+        Some(Request { url, host, secure })
+    }
+
+    fn path(&self) -> &str {
+        self.url.path()
+    }
+}
+
+impl Jar {
+    /// An empty jar with the secure defaults.
+    pub fn new() -> Jar {
+        Jar::builder().build()
+    }
+
+    /// A builder for limits, profile and public suffix list.
+    pub fn builder() -> JarBuilder {
+        JarBuilder {
+            limits: Limits::default(),
+            profile: Profile::default(),
+            psl: None,
+        }
+    }
+
+    /// The jar's limits.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The jar's profile.
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// The number of cookies held, expired ones not yet purged included.
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    /// True if the jar holds no cookie.
+    pub fn is_empty(&self) -> bool {
+        self.store.len() == 0
+    }
+
+    /// Every cookie held, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Cookie> + '_ {
+        self.store.entries().map(|(_, e)| &e.cookie)
+    }
+
+    /// Stores one `Set-Cookie` value received in the response to `url`,
+    /// over HTTP in a same-site context, at `now`.
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] naming the rule that refused the cookie.
+    pub fn set_cookie_at(
+        &mut self,
+        url: &Url,
+        set_cookie: &str,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        self.set_cookie_with(url, set_cookie, RequestContext::default(), now)
+    }
+
+    /// [`Jar::set_cookie_at`] at the system clock's time.
+    ///
+    /// # Errors
+    ///
+    /// As [`Jar::set_cookie_at`].
+    pub fn set_cookie(&mut self, url: &Url, set_cookie: &str) -> Result<Stored, Rejection> {
+        self.set_cookie_at(url, set_cookie, OffsetDateTime::now_utc())
+    }
+
+    /// Stores every `Set-Cookie` value of one response, in order; one
+    /// result per value.
+    pub fn set_cookies_at<'h>(
+        &mut self,
+        url: &Url,
+        set_cookies: impl IntoIterator<Item = &'h str>,
+        now: OffsetDateTime,
+    ) -> Vec<Result<Stored, Rejection>> {
+        set_cookies
+            .into_iter()
+            .map(|h| self.set_cookie_at(url, h, now))
+            .collect()
+    }
+
+    /// Stores a `Set-Cookie` value with an explicit [`RequestContext`].
+    ///
+    /// # Errors
+    ///
+    /// A [`Rejection`] naming the rule that refused the cookie.
+    pub fn set_cookie_with(
+        &mut self,
+        url: &Url,
+        set_cookie: &str,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        let parsed = SetCookie::parse(set_cookie)?;
+        let request = Request::new(url).ok_or(Rejection::NoHost)?;
+        let (cookie, key) = self.create_cookie(&parsed, &request, context, now)?;
+        self.store_cookie(cookie, &key, &request, context, now)
+    }
+
+    /// RFC 6265 section 5.3 steps 1 to 10 (with RFC 6265bis section 5.7):
+    /// the new cookie for this request, or why there is none.
+    fn create_cookie(
+        &self,
+        sc: &SetCookie<'_>,
+        request: &Request<'_>,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Result<(Cookie, String), Rejection> {
+        let bis = self.profile == Profile::Rfc6265bis;
+        // Step 1 (RFC 6265 section 5.2 steps 2 and 5): RFC 6265 ignores a
+        // cookie without a name; RFC 6265bis keeps it.
+        if sc.is_nameless() && !bis {
+            return Err(Rejection::Nameless);
+        }
+        if sc.name().len() + sc.value().len() > self.limits.max_cookie_bytes {
+            return Err(Rejection::TooLarge);
+        }
+        // Step 3: Max-Age wins over Expires; none means a session cookie.
+        let expiry_time = match (sc.max_age(), sc.expires()) {
+            (Some(delta), _) if delta <= 0 => Some(OffsetDateTime::UNIX_EPOCH.min(now)),
+            (Some(delta), _) => Some(
+                now.checked_add(Duration::seconds(delta))
+                    .unwrap_or(latest()),
+            ),
+            (None, Some(expires)) => Some(expires),
+            (None, None) => None,
+        };
+        // RFC 6265bis section 5.6.1/5.6.2: at most 400 days ahead.
+        let expiry_time = match (bis, expiry_time, now.checked_add(MAX_AGE_CAP)) {
+            (true, Some(t), Some(cap)) => Some(t.min(cap)),
+            (_, t, _) => t,
+        };
+        // Step 4: the domain-attribute, as the profile reads it.
+        let domain_attribute = if bis {
+            sc.domain()
+        } else {
+            sc.domain_ignoring_empty()
+        };
+        let mut domain_attribute = match domain_attribute.filter(|d| !d.is_empty()) {
+            Some(d) => host::canonicalize_domain(d).ok_or(Rejection::InvalidDomain)?,
+            None => String::new(),
+        };
+        // Step 5: public suffixes.
+        if !domain_attribute.is_empty()
+            && host::is_public_suffix(self.psl.as_ref(), &domain_attribute)
+        {
+            if domain_attribute == request.host {
+                domain_attribute.clear();
+            } else {
+                return Err(Rejection::PublicSuffix);
+            }
+        }
+        // Step 6: host-only or domain cookie. An IP host may only name
+        // itself, and the cookie is then host-only (as Go and Chromium do).
+        let (domain, host_only) = if domain_attribute.is_empty() {
+            (request.host.clone(), true)
+        } else if !host::domain_match(&request.host, &domain_attribute) {
+            return Err(Rejection::DomainMismatch);
+        } else if host::is_ip(&request.host) {
+            (request.host.clone(), true)
+        } else {
+            (domain_attribute, false)
+        };
+        if self.profile == Profile::Rfc2109 {
+            check_rfc2109(sc, request, &domain, host_only)?;
+        }
+        // Step 7: the path.
+        let path = sc.path().unwrap_or_else(|| default_path(request.path()));
+        // Step 8 is secure-only; RFC 6265bis section 5.7 step 11: only from
+        // a secure origin.
+        if bis && sc.secure() && !request.secure {
+            return Err(Rejection::SecureFromInsecureOrigin);
+        }
+        // Steps 9 and 10: HttpOnly.
+        if sc.http_only() && !context.http_api {
+            return Err(Rejection::HttpOnlyFromNonHttpApi);
+        }
+        if bis {
+            check_rfc6265bis(sc, request, context, host_only)?;
+        }
+        let cookie = Cookie {
+            name: sc.name().to_owned(),
+            value: sc.value().to_owned(),
+            domain,
+            path: path.to_owned(),
+            expiry_time,
+            creation_time: now,
+            last_access_time: AtomicI64::new(to_nanos(now)),
+            host_only,
+            secure_only: sc.secure(),
+            http_only: sc.http_only(),
+            same_site: sc.same_site(),
+            partitioned: sc.partitioned(),
+        };
+        let key = host::registrable_domain(self.psl.as_ref(), &cookie.domain).to_owned();
+        Ok((cookie, key))
+    }
+
+    /// RFC 6265 section 5.3 steps 11 and 12 (with RFC 6265bis section 5.7
+    /// step 16): replace, delete or insert, then evict.
+    fn store_cookie(
+        &mut self,
+        mut cookie: Cookie,
+        key: &str,
+        request: &Request<'_>,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        let bis = self.profile == Profile::Rfc6265bis;
+        // RFC 6265bis section 5.7 step 16, "Leave Secure Cookies Alone".
+        if bis && !cookie.secure_only && !request.secure {
+            let shadows = self.store.bucket_entries(key).any(|(_, e)| {
+                let old = &e.cookie;
+                old.secure_only
+                    && old.name == cookie.name
+                    && (host::domain_match(&old.domain, &cookie.domain)
+                        || host::domain_match(&cookie.domain, &old.domain))
+                    && path_match(&cookie.path, &old.path)
+            });
+            if shadows {
+                return Err(Rejection::OverwritesSecure);
+            }
+        }
+        // Step 11: the same name, domain and path (RFC 6265bis adds the
+        // host-only flag).
+        let old = self.store.bucket_entries(key).find(|(_, e)| {
+            let old = &e.cookie;
+            old.name == cookie.name
+                && old.domain == cookie.domain
+                && old.path == cookie.path
+                && (!bis || old.host_only == cookie.host_only)
+        });
+        let mut creation_seq = None;
+        let replaced = match old {
+            Some((id, e)) => {
+                // Step 11.2.
+                if e.cookie.http_only && !context.http_api {
+                    return Err(Rejection::OverwritesHttpOnly);
+                }
+                // Step 11.3: keep the old creation time.
+                cookie.creation_time = e.cookie.creation_time;
+                creation_seq = Some(e.creation_seq);
+                self.store.remove(id);
+                true
+            }
+            None => false,
+        };
+        // An already expired cookie deletes and is not stored.
+        if cookie.is_expired_at(now) {
+            return Ok(if replaced {
+                Stored::Deleted
+            } else {
+                Stored::Expired
+            });
+        }
+        let id = self.store.insert(key, cookie, creation_seq);
+        // Step 12: eviction.
+        let (evicted, lost_new) = self.store.enforce(key, &self.limits, now, id);
+        if lost_new {
+            return Err(Rejection::NoRoom);
+        }
+        Ok(if replaced {
+            Stored::Replaced { evicted }
+        } else {
+            Stored::Inserted { evicted }
+        })
+    }
+
+    /// The `Cookie` header for a request to `url` over HTTP in a same-site
+    /// context at `now`, or `None` if no cookie applies (RFC 6265 section
+    /// 5.4). Cookies are in RFC order: longer paths first, then earlier
+    /// creation times.
+    pub fn cookie_header_at(&self, url: &Url, now: OffsetDateTime) -> Option<String> {
+        self.cookie_header_with(url, RequestContext::default(), now)
+    }
+
+    /// [`Jar::cookie_header_at`] at the system clock's time.
+    pub fn cookie_header(&self, url: &Url) -> Option<String> {
+        self.cookie_header_at(url, OffsetDateTime::now_utc())
+    }
+
+    /// The `Cookie` header for a request with an explicit context.
+    pub fn cookie_header_with(
+        &self,
+        url: &Url,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Option<String> {
+        let request = Request::new(url)?;
+        let ids = self.matching(&request, context, now);
+        let mut header = String::new();
+        if self.profile == Profile::Rfc2109 && !ids.is_empty() {
+            // RFC 2109 section 4.3.4.
+            header.push_str("$Version=\"1\"");
+        }
+        for &id in &ids {
+            let Some(entry) = self.store.get(id) else {
+                continue;
+            };
+            let c = &entry.cookie;
+            if !header.is_empty() {
+                header.push_str("; ");
+            }
+            // RFC 6265 section 5.4 step 4; RFC 6265bis: a nameless cookie
+            // is sent as its value.
+            if !c.name.is_empty() {
+                header.push_str(&c.name);
+                header.push('=');
+            }
+            header.push_str(&c.value);
+            if self.profile == Profile::Rfc2109 {
+                header.push_str("; $Path=\"");
+                header.push_str(&c.path);
+                header.push('"');
+                if !c.host_only {
+                    header.push_str("; $Domain=\".");
+                    header.push_str(&c.domain);
+                    header.push('"');
+                }
+            }
+            // Step 3: update the last-access-time.
+            self.store.touch(id, now);
+        }
+        (!ids.is_empty()).then_some(header)
+    }
+
+    /// RFC 6265 section 5.4 steps 1 and 2: the cookies to send, in order.
+    fn matching(
+        &self,
+        request: &Request<'_>,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Vec<Id> {
+        let key = host::registrable_domain(self.psl.as_ref(), &request.host);
+        let mut sent: Vec<(Id, &store::Entry)> = self
+            .store
+            .bucket_entries(key)
+            .filter(|(_, e)| self.exclusion(&e.cookie, request, context, now).is_none())
+            .collect();
+        sent.sort_by(|(_, a), (_, b)| {
+            b.cookie
+                .path
+                .len()
+                .cmp(&a.cookie.path.len())
+                .then(a.cookie.creation_time.cmp(&b.cookie.creation_time))
+                .then(a.creation_seq.cmp(&b.creation_seq))
+        });
+        sent.into_iter().map(|(id, _)| id).collect()
+    }
+
+    /// Why a cookie is not sent with a request, or `None` if it is.
+    fn exclusion(
+        &self,
+        c: &Cookie,
+        request: &Request<'_>,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Option<Exclusion> {
+        if c.host_only && c.domain != request.host {
+            return Some(Exclusion::HostOnly);
+        }
+        if !c.host_only && !host::domain_match(&request.host, &c.domain) {
+            return Some(Exclusion::DomainMismatch);
+        }
+        if !path_match(request.path(), &c.path) {
+            return Some(Exclusion::PathMismatch);
+        }
+        if c.secure_only && !request.secure {
+            return Some(Exclusion::SecureOnly);
+        }
+        if c.http_only && !context.http_api {
+            return Some(Exclusion::HttpOnly);
+        }
+        if c.is_expired_at(now) {
+            return Some(Exclusion::Expired);
+        }
+        // RFC 6265bis section 5.8.3 step 1: SameSite. "Default" is sent like
+        // "None": a programmatic client has no browsing context to be
+        // lax by default for.
+        if context.cross_site {
+            match c.same_site {
+                Some(SameSite::Strict) => return Some(Exclusion::SameSiteStrict),
+                Some(SameSite::Lax) if !context.top_level_safe_navigation => {
+                    return Some(Exclusion::SameSiteLax)
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// Every stored cookie that could concern `url` (those filed under its
+    /// registrable domain), each with whether it is sent over HTTP in a
+    /// same-site context at `now`, and if not, why. Sent cookies come first,
+    /// in header order.
+    ///
+    /// ```
+    /// use cookiejar::{Exclusion, Jar};
+    /// use url::Url;
+    ///
+    /// let mut jar = Jar::new();
+    /// let now = time::OffsetDateTime::now_utc();
+    /// let https = Url::parse("https://example.com/account/")?;
+    /// jar.set_cookie_at(&https, "sid=1; Secure", now).unwrap();
+    /// jar.set_cookie_at(&https, "tab=2", now).unwrap();
+    ///
+    /// let http = Url::parse("http://example.com/")?;
+    /// let why: Vec<_> = jar.explain_at(&http, now).iter().map(|e| (e.cookie.name(), e.exclusion)).collect();
+    /// assert_eq!(why, [("sid", Some(Exclusion::PathMismatch)), ("tab", Some(Exclusion::PathMismatch))]);
+    /// # Ok::<(), url::ParseError>(())
+    /// ```
+    pub fn explain_at(&self, url: &Url, now: OffsetDateTime) -> Vec<Explained<'_>> {
+        self.explain_with(url, RequestContext::default(), now)
+    }
+
+    /// [`Jar::explain_at`] at the system clock's time.
+    pub fn explain(&self, url: &Url) -> Vec<Explained<'_>> {
+        self.explain_at(url, OffsetDateTime::now_utc())
+    }
+
+    /// [`Jar::explain_at`] with an explicit context. Does not count as an
+    /// access: last-access times are left alone.
+    pub fn explain_with(
+        &self,
+        url: &Url,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Vec<Explained<'_>> {
+        let Some(request) = Request::new(url) else {
+            return Vec::new();
+        };
+        let sent = self.matching(&request, context, now);
+        let key = host::registrable_domain(self.psl.as_ref(), &request.host);
+        let mut out: Vec<Explained<'_>> = sent
+            .iter()
+            .filter_map(|&id| {
+                Some(Explained {
+                    cookie: &self.store.get(id)?.cookie,
+                    exclusion: None,
+                })
+            })
+            .collect();
+        let mut excluded: Vec<Explained<'_>> = self
+            .store
+            .bucket_entries(key)
+            .filter_map(|(_, e)| {
+                let exclusion = self.exclusion(&e.cookie, &request, context, now)?;
+                Some(Explained {
+                    cookie: &e.cookie,
+                    exclusion: Some(exclusion),
+                })
+            })
+            .collect();
+        excluded.sort_by(|a, b| {
+            (a.cookie.name(), a.cookie.path()).cmp(&(b.cookie.name(), b.cookie.path()))
+        });
+        out.append(&mut excluded);
+        out
+    }
+
+    /// Removes the cookie with this exact domain, path and name.
+    pub fn remove(&mut self, domain: &str, path: &str, name: &str) -> Option<Cookie> {
+        let domain = domain.to_ascii_lowercase();
+        let key = host::registrable_domain(self.psl.as_ref(), &domain).to_owned();
+        let id = self
+            .store
+            .bucket_entries(&key)
+            .find(|(_, e)| {
+                e.cookie.domain == domain && e.cookie.path == path && e.cookie.name == name
+            })
+            .map(|(id, _)| id)?;
+        self.store.remove(id).map(|e| e.cookie)
+    }
+
+    /// Removes every cookie whose domain is `domain` or a subdomain of it;
+    /// returns how many.
+    pub fn clear_domain(&mut self, domain: &str) -> usize {
+        let domain = domain.to_ascii_lowercase();
+        let ids: Vec<Id> = self
+            .store
+            .entries()
+            .filter(|(_, e)| host::domain_match(&e.cookie.domain, &domain))
+            .map(|(id, _)| id)
+            .collect();
+        for &id in &ids {
+            self.store.remove(id);
+        }
+        ids.len()
+    }
+
+    /// Removes every cookie.
+    pub fn clear(&mut self) {
+        self.store.clear();
+    }
+
+    /// Removes the cookies that have expired at `now`; returns how many.
+    pub fn purge_expired_at(&mut self, now: OffsetDateTime) -> usize {
+        self.store.purge_expired(now)
+    }
+
+    /// [`Jar::purge_expired_at`] at the system clock's time.
+    pub fn purge_expired(&mut self) -> usize {
+        self.purge_expired_at(OffsetDateTime::now_utc())
+    }
+
+    /// Replaces the public suffix list (for a fresher one) and files every
+    /// cookie again under it. Domain cookies whose domain the new list calls
+    /// a public suffix are removed, as the jar would have refused them;
+    /// returns how many.
+    pub fn set_public_suffix_list(&mut self, psl: Arc<dyn PublicSuffix>) -> usize {
+        self.psl = psl;
+        let supercookies: Vec<Id> = self
+            .store
+            .entries()
+            .filter(|(_, e)| {
+                !e.cookie.host_only && host::is_public_suffix(self.psl.as_ref(), &e.cookie.domain)
+            })
+            .map(|(id, _)| id)
+            .collect();
+        for &id in &supercookies {
+            self.store.remove(id);
+        }
+        let psl = self.psl.clone();
+        self.store
+            .rekey(|c| host::registrable_domain(psl.as_ref(), &c.domain).to_owned());
+        supercookies.len()
+    }
+}
+
+/// The latest instant `time` represents, for Max-Age values past it.
+fn latest() -> OffsetDateTime {
+    time::PrimitiveDateTime::MAX.assume_utc()
+}
+
+/// RFC 2109 section 4.3.2: "To prevent possible security or privacy
+/// violations, a user agent rejects a cookie ... if any of the following is
+/// true".
+fn check_rfc2109(
+    sc: &SetCookie<'_>,
+    request: &Request<'_>,
+    domain: &str,
+    host_only: bool,
+) -> Result<(), Rejection> {
+    // "The value for the Path attribute is not a prefix of the request-URI."
+    if let Some(path) = sc.path() {
+        if !request.path().starts_with(path) {
+            return Err(Rejection::Rfc2109PathNotPrefix);
+        }
+    }
+    if host_only {
+        return Ok(());
+    }
+    // "The value for the Domain attribute contains no embedded dots".
+    if !domain.contains('.') {
+        return Err(Rejection::Rfc2109DomainWithoutDot);
+    }
+    // "The request-host is a FQDN (not IP address) and has the form HD,
+    // where D is the value of the Domain attribute, and H is a string that
+    // contains one or more dots."
+    let h = request
+        .host
+        .strip_suffix(domain)
+        .and_then(|h| h.strip_suffix('.'))
+        .unwrap_or("");
+    if h.contains('.') {
+        return Err(Rejection::Rfc2109HostTooDeep);
+    }
+    Ok(())
+}
+
+/// The RFC 6265bis rules that depend on the finished cookie: SameSite
+/// (section 5.7 steps 18 and 19) and the name prefixes (section 4.1.3;
+/// `__Host-` needs an explicit `Path=/` attribute, not just a default path
+/// of `/`).
+fn check_rfc6265bis(
+    sc: &SetCookie<'_>,
+    request: &Request<'_>,
+    context: RequestContext,
+    host_only: bool,
+) -> Result<(), Rejection> {
+    match sc.same_site() {
+        Some(SameSite::None) if !sc.secure() => return Err(Rejection::SameSiteNoneInsecure),
+        Some(SameSite::Strict | SameSite::Lax)
+            if context.cross_site && !context.top_level_safe_navigation =>
+        {
+            return Err(Rejection::SameSiteCrossSite)
+        }
+        _ => {}
+    }
+    // Prefixes are matched case-insensitively, and a nameless cookie whose
+    // value looks prefixed is refused, so that it cannot be read as one.
+    let name = if sc.is_nameless() {
+        sc.value()
+    } else {
+        sc.name()
+    };
+    let has_prefix = |prefix: &str| {
+        name.get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
+    };
+    if has_prefix("__Secure-") && (sc.is_nameless() || !sc.secure() || !request.secure) {
+        return Err(Rejection::SecurePrefix);
+    }
+    if has_prefix("__Host-")
+        && (sc.is_nameless()
+            || !sc.secure()
+            || !request.secure
+            || !host_only
+            || sc.path() != Some("/"))
+    {
+        return Err(Rejection::HostPrefix);
+    }
+    Ok(())
+}
