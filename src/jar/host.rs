@@ -45,7 +45,7 @@ pub(crate) fn is_ip(host: &str) -> bool {
 
 /// RFC 6265 section 5.1.3: "A string domain-matches a given domain string
 /// if at least one of the following conditions hold: The domain string and
-/// the string are identical. [Or] The domain string is a suffix of the
+/// the string are identical. (Or:) The domain string is a suffix of the
 /// string, the last character of the string that is not included in the
 /// domain string is a %x2E (".") character, and the string is a host name
 /// (i.e., not an IP address)."
