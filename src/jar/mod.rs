@@ -20,7 +20,7 @@ pub use path::{default_path, path_match};
 pub use rejection::{Rejection, Stored};
 
 use crate::cookie::{to_nanos, Cookie};
-use crate::parse::{SameSite, SetCookie};
+use crate::parse::{unquote, SameSite, SetCookie};
 use crate::psl::{PublicSuffix, PublicSuffixList};
 use std::fmt;
 use std::sync::atomic::AtomicI64;
@@ -347,11 +347,17 @@ impl Jar {
             (true, Some(t), Some(cap)) => Some(t.min(cap)),
             (_, t, _) => t,
         };
-        // Step 4: the domain-attribute, as the profile reads it.
-        let domain_attribute = if bis {
-            sc.domain()
-        } else {
-            sc.domain_ignoring_empty()
+        // Step 4: the domain-attribute, as the profile reads it. RFC 2109
+        // section 4.1 allows quoted attribute values.
+        let rfc2109 = self.profile == Profile::Rfc2109;
+        let quoted_domain = || {
+            let d = unquote(sc.attribute("domain")?);
+            Some(d.strip_prefix('.').unwrap_or(d))
+        };
+        let domain_attribute = match self.profile {
+            Profile::Rfc6265bis => sc.domain(),
+            Profile::Rfc2109 => quoted_domain(),
+            _ => sc.domain_ignoring_empty(),
         };
         let mut domain_attribute = match domain_attribute.filter(|d| !d.is_empty()) {
             Some(d) => host::canonicalize_domain(d).ok_or(Rejection::InvalidDomain)?,
@@ -378,11 +384,18 @@ impl Jar {
         } else {
             (domain_attribute, false)
         };
-        if self.profile == Profile::Rfc2109 {
-            check_rfc2109(sc, request, &domain, host_only)?;
-        }
         // Step 7: the path.
-        let path = sc.path().unwrap_or_else(|| default_path(request.path()));
+        let path_attribute = match rfc2109 {
+            true => sc
+                .attribute("path")
+                .map(unquote)
+                .filter(|p| p.starts_with('/')),
+            false => sc.path(),
+        };
+        if rfc2109 {
+            check_rfc2109(path_attribute, request, &domain, host_only)?;
+        }
+        let path = path_attribute.unwrap_or_else(|| default_path(request.path()));
         // Step 8 is secure-only; RFC 6265bis section 5.7 step 11: only from
         // a secure origin.
         if bis && sc.secure() && !request.secure {
@@ -753,13 +766,13 @@ fn latest() -> OffsetDateTime {
 /// violations, a user agent rejects a cookie ... if any of the following is
 /// true".
 fn check_rfc2109(
-    sc: &SetCookie<'_>,
+    path: Option<&str>,
     request: &Request<'_>,
     domain: &str,
     host_only: bool,
 ) -> Result<(), Rejection> {
     // "The value for the Path attribute is not a prefix of the request-URI."
-    if let Some(path) = sc.path() {
+    if let Some(path) = path {
         if !request.path().starts_with(path) {
             return Err(Rejection::Rfc2109PathNotPrefix);
         }

@@ -10,6 +10,8 @@ pub(crate) mod date;
 mod grammar;
 mod set_cookie;
 
+pub(crate) use set_cookie::unquote;
+
 pub use cookie_header::{parse_cookie_header, parse_cookie_headers, CookiePair, CookiePairs};
 pub use date::{parse_cookie_date, HttpDate};
 pub use set_cookie::{

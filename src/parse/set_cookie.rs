@@ -301,6 +301,26 @@ impl<'a> SetCookie<'a> {
         }
     }
 
+    /// The value of the last attribute with this name (case-insensitive),
+    /// exactly as sent: trimmed, quotes kept, never reinterpreted. For
+    /// readers of other specifications than RFC 6265 section 5.2 (RFC 2109
+    /// allows `Path="/acme"`).
+    ///
+    /// ```
+    /// # use cookiejar::SetCookie;
+    /// let c = SetCookie::parse(r#"a=b; Path="/acme"; Priority=High"#)?;
+    /// assert_eq!(c.path(), None); // not a path under RFC 6265
+    /// assert_eq!(c.attribute("path"), Some(r#""/acme""#));
+    /// assert_eq!(c.attribute("priority"), Some("High"));
+    /// # Ok::<(), cookiejar::ParseError>(())
+    /// ```
+    pub fn attribute(&self, name: &str) -> Option<&'a str> {
+        self.attributes()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .last()
+            .map(|(_, value)| value)
+    }
+
     /// The attributes this parser does not interpret (extensions such as
     /// `Priority=High`), in order, as borrowed `(name, value)` pairs.
     ///
