@@ -95,6 +95,9 @@ pub fn parse_cookie_header(header: &str) -> CookiePairs<'_> {
     // RFC 2109 section 4.3.4: `cookie = "Cookie:" cookie-version
     // 1*((";" | ",") cookie-value)`. Only a header that starts with
     // `$Version` uses `,` as a separator.
+    if !pairs.next_starts_with_dollar() {
+        return pairs;
+    }
     if let Some((name, value)) = pairs.next_item() {
         if name.eq_ignore_ascii_case("$Version") {
             pairs.version = Some(super::set_cookie::unquote(value));

@@ -39,9 +39,11 @@ fn bytes_equal(word: u64, b: u8) -> u64 {
 fn words(input: &[u8]) -> (impl Iterator<Item = (usize, u64)> + '_, &[u8]) {
     let chunks = input.chunks_exact(8);
     let remainder = chunks.remainder();
-    let words = chunks
-        .enumerate()
-        .map(|(i, c)| (i * 8, <[u8; 8]>::try_from(c).map_or(0, u64::from_le_bytes)));
+    let words = chunks.enumerate().map(|(i, c)| {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c); // `chunks_exact(8)`: always 8 bytes, one load
+        (i * 8, u64::from_le_bytes(word))
+    });
     (words, remainder)
 }
 
