@@ -4,6 +4,7 @@
 mod cookie;
 mod jar;
 mod parse;
+mod persist;
 mod psl;
 mod serialize;
 
@@ -11,6 +12,9 @@ pub use cookie::Cookie;
 pub use jar::{
     default_path, domain_match, path_match, Exclusion, Explained, Jar, JarBuilder, Limits, Profile,
     Rejection, RequestContext, Stored,
+};
+pub use persist::{
+    Format, LoadError, LoadErrorKind, LoadOptions, LoadReport, Location, SaveOptions, SaveReport,
 };
 pub use psl::{NoPublicSuffix, PslError, PublicSuffix, PublicSuffixList};
 

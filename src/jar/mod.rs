@@ -688,6 +688,109 @@ impl Jar {
         out
     }
 
+    /// Stores a cookie read from a file, checked as if a server had sent it
+    /// (a file is untrusted input): canonical domain, no public-suffix
+    /// domain cookie, an absolute path, no control characters, the size
+    /// limit and, under RFC 6265bis, the name prefixes. An expired cookie
+    /// is dropped (`Stored::Expired`). If the jar already holds a cookie
+    /// with the same name, domain and path, the one created later wins.
+    pub(crate) fn insert_loaded(
+        &mut self,
+        cookie: Cookie,
+        creation_seq: Option<u64>,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        self.check_loaded_cookie(&cookie)?;
+        if cookie.is_expired_at(now) {
+            return Ok(Stored::Expired);
+        }
+        let key = host::registrable_domain(self.psl.as_ref(), &cookie.domain).to_owned();
+        let old = self.store.bucket_entries(&key).find(|(_, e)| {
+            let old = &e.cookie;
+            old.name == cookie.name
+                && old.domain == cookie.domain
+                && old.path == cookie.path
+                && old.host_only == cookie.host_only
+        });
+        let replaced = match old {
+            Some((_, e)) if e.cookie.creation_time > cookie.creation_time => {
+                return Ok(Stored::KeptNewer)
+            }
+            Some((id, _)) => {
+                self.store.remove(id);
+                true
+            }
+            None => false,
+        };
+        let id = self.store.insert(&key, cookie, creation_seq);
+        let (evicted, lost_new) = self.store.enforce(&key, &self.limits, now, id);
+        if lost_new {
+            return Err(Rejection::NoRoom);
+        }
+        Ok(if replaced {
+            Stored::Replaced { evicted }
+        } else {
+            Stored::Inserted { evicted }
+        })
+    }
+
+    /// Reserves `n` creation sequence numbers, later than every cookie's.
+    pub(crate) fn reserve_creation_seqs(&self, n: usize) -> u64 {
+        self.store.reserve_seqs(n)
+    }
+
+    /// Every cookie in creation order (creation time, then the order of
+    /// creation within one instant): the order files are written in, so
+    /// that a reload keeps RFC 6265 section 5.4's ordering.
+    pub(crate) fn iter_in_creation_order(&self) -> Vec<&Cookie> {
+        let mut entries: Vec<&store::Entry> = self.store.entries().map(|(_, e)| e).collect();
+        entries.sort_by_key(|e| (e.cookie.creation_time, e.creation_seq));
+        entries.into_iter().map(|e| &e.cookie).collect()
+    }
+
+    /// The checks of [`Jar::insert_loaded`], without storing.
+    pub(crate) fn check_loaded_cookie(&self, c: &Cookie) -> Result<(), Rejection> {
+        let clean = |s: &str| {
+            !s.bytes()
+                .any(|b| (b < 0x20 && b != b'\t') || b == 0x7F || b == b';')
+        };
+        let trimmed = |s: &str| s.trim_matches([' ', '\t']) == s;
+        let name_ok = clean(&c.name) && trimmed(&c.name) && !c.name.contains('=');
+        let value_ok =
+            clean(&c.value) && trimmed(&c.value) && !(c.name.is_empty() && c.value.is_empty());
+        if !name_ok || !value_ok || !clean(&c.path) || !c.path.starts_with('/') {
+            return Err(Rejection::Malformed);
+        }
+        if c.name.is_empty() && self.profile != Profile::Rfc6265bis {
+            return Err(Rejection::Nameless);
+        }
+        if c.name.len() + c.value.len() > self.limits.max_cookie_bytes {
+            return Err(Rejection::TooLarge);
+        }
+        if c.domain.is_empty()
+            || host::canonicalize_domain(&c.domain).as_deref() != Some(c.domain.as_str())
+        {
+            return Err(Rejection::InvalidDomain);
+        }
+        if !c.host_only && host::is_public_suffix(self.psl.as_ref(), &c.domain) {
+            return Err(Rejection::PublicSuffix);
+        }
+        if self.profile == Profile::Rfc6265bis {
+            let has_prefix = |p: &str| {
+                c.name
+                    .get(..p.len())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(p))
+            };
+            if has_prefix("__Secure-") && !c.secure_only {
+                return Err(Rejection::SecurePrefix);
+            }
+            if has_prefix("__Host-") && (!c.secure_only || !c.host_only || c.path != "/") {
+                return Err(Rejection::HostPrefix);
+            }
+        }
+        Ok(())
+    }
+
     /// Removes the cookie with this exact domain, path and name.
     pub fn remove(&mut self, domain: &str, path: &str, name: &str) -> Option<Cookie> {
         let domain = domain.to_ascii_lowercase();

@@ -23,6 +23,9 @@ pub enum Stored {
     Deleted,
     /// The cookie had already expired and matched nothing: nothing changed.
     Expired,
+    /// A loaded cookie met a newer one with the same name, domain and path,
+    /// which was kept.
+    KeptNewer,
 }
 
 /// Why a `Set-Cookie` was not stored. Each variant names the rule.
@@ -81,6 +84,10 @@ pub enum Rejection {
     /// The cookie's domain is full of `Secure` cookies used more recently;
     /// the new non-`Secure` cookie was the one to evict.
     NoRoom,
+    /// A cookie loaded from a file has a field no `Set-Cookie` could have
+    /// produced (a control character, a `;` in the value, a relative path,
+    /// a non-canonical domain).
+    Malformed,
 }
 
 impl Rejection {
@@ -108,6 +115,7 @@ impl Rejection {
             Rejection::HostPrefix => "__Host- cookie must be Secure, host-only and Path=/",
             Rejection::TooLarge => "cookie name and value exceed the jar's size limit",
             Rejection::NoRoom => "domain is full of more recently used Secure cookies",
+            Rejection::Malformed => "cookie has a field no Set-Cookie header could produce",
         }
     }
 }

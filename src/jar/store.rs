@@ -83,6 +83,12 @@ impl Store {
             .filter_map(|(i, slot)| Some((i as Id, slot.as_ref()?)))
     }
 
+    /// Reserves `n` consecutive creation sequence numbers (for cookies
+    /// loaded from a file, numbered in file order).
+    pub(crate) fn reserve_seqs(&self, n: usize) -> u64 {
+        self.clock.fetch_add(n as u64, Ordering::Relaxed)
+    }
+
     /// Records a send (RFC 6265 section 5.4 step 3).
     pub(crate) fn touch(&self, id: Id, now: OffsetDateTime) {
         if let Some(entry) = self.get(id) {
