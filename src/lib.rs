@@ -7,6 +7,12 @@ mod parse;
 mod persist;
 mod psl;
 mod serialize;
+mod shared;
+
+/// Helpers for `http::HeaderMap` (feature `http`), and reqwest's cookie
+/// store for [`SharedJar`] (feature `reqwest`).
+#[cfg(feature = "http")]
+pub mod http;
 
 pub use cookie::Cookie;
 pub use jar::{
@@ -24,6 +30,7 @@ pub use parse::{
     MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES,
 };
 pub use serialize::{write_cookie_header, BuildError, SetCookieBuilder};
+pub use shared::SharedJar;
 
 // The README's examples run as doctests.
 #[doc = include_str!("../README.md")]

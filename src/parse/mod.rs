@@ -37,6 +37,9 @@ pub enum ParseError {
     /// The name and value together are longer than 4096 bytes (RFC 6265bis
     /// section 5.6 step 5).
     NameValueTooLong,
+    /// The header bytes are not UTF-8 (only from byte-level entry points
+    /// such as an `http::HeaderValue`).
+    InvalidUtf8,
 }
 
 impl ParseError {
@@ -46,6 +49,7 @@ impl ParseError {
             ParseError::Empty => "cookie has an empty name and an empty value",
             ParseError::ControlCharacter => "cookie contains a control character",
             ParseError::NameValueTooLong => "cookie name and value exceed 4096 bytes",
+            ParseError::InvalidUtf8 => "cookie header is not UTF-8",
         }
     }
 }

@@ -1,0 +1,152 @@
+//! Helpers for `http::HeaderMap` (feature `http`): store every `Set-Cookie`
+//! of a response, and add the `Cookie` header to a request.
+
+use crate::jar::{Jar, Rejection, Stored};
+use crate::parse::ParseError;
+use crate::shared::SharedJar;
+use http::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
+use time::OffsetDateTime;
+use url::Url;
+
+/// Stores every `Set-Cookie` field of a response from `url`, in order; one
+/// result per field. Values that are not UTF-8 are refused
+/// (`ParseError::InvalidUtf8`); UTF-8 beyond ASCII is accepted.
+///
+/// ```
+/// use cookiejar::{http::store_response_cookies_at, Jar};
+/// use http::{header::SET_COOKIE, HeaderMap};
+///
+/// let mut headers = HeaderMap::new();
+/// headers.append(SET_COOKIE, "a=1".parse().unwrap());
+/// headers.append(SET_COOKIE, "b=2; Domain=example.com".parse().unwrap());
+/// let mut jar = Jar::new();
+/// let url = url::Url::parse("https://www.example.com/")?;
+/// let results = store_response_cookies_at(&mut jar, &url, &headers, time::OffsetDateTime::now_utc());
+/// assert!(results.iter().all(Result::is_ok));
+/// # Ok::<(), url::ParseError>(())
+/// ```
+pub fn store_response_cookies_at(
+    jar: &mut Jar,
+    url: &Url,
+    headers: &HeaderMap,
+    now: OffsetDateTime,
+) -> Vec<Result<Stored, Rejection>> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .map(|value| match std::str::from_utf8(value.as_bytes()) {
+            Ok(text) => jar.set_cookie_at(url, text, now),
+            Err(_) => Err(Rejection::Parse(ParseError::InvalidUtf8)),
+        })
+        .collect()
+}
+
+/// Adds the jar's cookies for `url` to a request's headers. RFC 6265
+/// section 5.4 allows one `Cookie` field, so cookies already in `headers`
+/// are kept in front of the jar's in that one field. Returns whether the
+/// jar added any.
+///
+/// ```
+/// use cookiejar::{http::add_cookie_header_at, Jar};
+/// use http::{header::COOKIE, HeaderMap};
+///
+/// let mut jar = Jar::new();
+/// let url = url::Url::parse("https://example.com/")?;
+/// let now = time::OffsetDateTime::now_utc();
+/// jar.set_cookie_at(&url, "sid=1", now).unwrap();
+/// let mut headers = HeaderMap::new();
+/// headers.insert(COOKIE, "manual=x".parse().unwrap());
+/// assert!(add_cookie_header_at(&jar, &url, &mut headers, now));
+/// assert_eq!(headers[COOKIE], "manual=x; sid=1");
+/// # Ok::<(), url::ParseError>(())
+/// ```
+pub fn add_cookie_header_at(
+    jar: &Jar,
+    url: &Url,
+    headers: &mut HeaderMap,
+    now: OffsetDateTime,
+) -> bool {
+    let Some(ours) = jar.cookie_header_at(url, now) else {
+        return false;
+    };
+    let existing: Vec<&[u8]> = headers
+        .get_all(COOKIE)
+        .iter()
+        .map(HeaderValue::as_bytes)
+        .collect();
+    let mut joined = existing.join(&b"; "[..]);
+    if !joined.is_empty() {
+        joined.extend_from_slice(b"; ");
+    }
+    joined.extend_from_slice(ours.as_bytes());
+    match HeaderValue::from_bytes(&joined) {
+        Ok(value) => {
+            headers.insert(COOKIE, value);
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+impl SharedJar {
+    /// [`store_response_cookies_at`] under the write lock; refusals are
+    /// also logged (see [`SharedJar::take_rejections`]).
+    pub fn store_response_cookies_at(
+        &self,
+        url: &Url,
+        headers: &HeaderMap,
+        now: OffsetDateTime,
+    ) -> Vec<Result<Stored, Rejection>> {
+        let results = store_response_cookies_at(&mut self.write(), url, headers, now);
+        for rejection in results.iter().filter_map(|r| r.err()) {
+            self.log_rejection(url, rejection);
+        }
+        results
+    }
+
+    /// [`add_cookie_header_at`] under a read lock.
+    pub fn add_cookie_header_at(
+        &self,
+        url: &Url,
+        headers: &mut HeaderMap,
+        now: OffsetDateTime,
+    ) -> bool {
+        add_cookie_header_at(&self.read(), url, headers, now)
+    }
+}
+
+/// reqwest's cookie store (feature `reqwest`): every `Set-Cookie` of every
+/// response, redirects included, goes through the jar's rules; refusals
+/// are kept in [`SharedJar::take_rejections`].
+///
+/// ```
+/// let jar = cookiejar::SharedJar::default();
+/// let client = reqwest::Client::builder().cookie_provider(std::sync::Arc::new(jar.clone())).build();
+/// assert!(client.is_ok());
+/// ```
+#[cfg(feature = "reqwest")]
+impl reqwest::cookie::CookieStore for SharedJar {
+    fn set_cookies(&self, cookie_headers: &mut dyn Iterator<Item = &HeaderValue>, url: &Url) {
+        let now = OffsetDateTime::now_utc();
+        let mut jar = self.write();
+        let mut refused = Vec::new();
+        for value in cookie_headers {
+            let result = match std::str::from_utf8(value.as_bytes()) {
+                Ok(text) => jar.set_cookie_at(url, text, now),
+                Err(_) => Err(Rejection::Parse(ParseError::InvalidUtf8)),
+            };
+            if let Err(rejection) = result {
+                refused.push(rejection);
+            }
+        }
+        drop(jar);
+        for rejection in refused {
+            self.log_rejection(url, rejection);
+        }
+    }
+
+    fn cookies(&self, url: &Url) -> Option<HeaderValue> {
+        let header = self.cookie_header(url)?;
+        HeaderValue::from_bytes(header.as_bytes()).ok()
+    }
+}
