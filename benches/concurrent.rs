@@ -1,0 +1,103 @@
+//! The shared jar under a mixed load from several threads, beside reqwest's
+//! own `Jar` (an `RwLock` around `cookie_store`), both through reqwest's
+//! `CookieStore` trait, in one run: 90% lookups, 10% stores, over 1,000
+//! cookies on 100 sites.
+//!
+//! `cargo bench --bench concurrent --features reqwest`
+#![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)] // a bench, not library code
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use reqwest::cookie::CookieStore;
+use reqwest::header::HeaderValue;
+use std::time::{Duration, Instant};
+use url::Url;
+
+const SITES: usize = 100;
+const OPS_PER_THREAD: usize = 500;
+
+fn urls() -> Vec<Url> {
+    (0..SITES)
+        .map(|i| Url::parse(&format!("https://www.site{i}.com/app/page")).unwrap())
+        .collect()
+}
+
+fn fill(store: &dyn CookieStore, urls: &[Url]) {
+    for (i, url) in urls.iter().enumerate() {
+        for k in 0..10 {
+            let domain = if k % 2 == 0 {
+                format!("; Domain=site{i}.com")
+            } else {
+                String::new()
+            };
+            let value = HeaderValue::from_str(&format!(
+                "c{k}=value-{i}-{k}-0123456789abcdef; Path=/{domain}"
+            ))
+            .unwrap();
+            store.set_cookies(&mut std::iter::once(&value), url);
+        }
+    }
+}
+
+/// `threads` threads, each doing `OPS_PER_THREAD` operations, one in ten a
+/// store (replacing a cookie, so the size stays the same).
+fn run(store: &dyn CookieStore, urls: &[Url], threads: usize) {
+    std::thread::scope(|s| {
+        for t in 0..threads {
+            s.spawn(move || {
+                for op in 0..OPS_PER_THREAD {
+                    let url = &urls[(t * 31 + op * 7) % urls.len()];
+                    if op % 10 == 0 {
+                        let value =
+                            HeaderValue::from_str(&format!("c{}=v{op}; Path=/", op % 10)).unwrap();
+                        store.set_cookies(&mut std::iter::once(&value), url);
+                    } else {
+                        std::hint::black_box(store.cookies(url));
+                    }
+                }
+            });
+        }
+    });
+}
+
+fn mixed_load(c: &mut Criterion) {
+    let urls = urls();
+    let limits = cookiejar::Limits {
+        max_cookies: 10_000,
+        max_cookies_per_domain: 100,
+        max_cookie_bytes: 4096,
+    };
+    let ours = cookiejar::SharedJar::new(cookiejar::Jar::builder().limits(limits).build());
+    let theirs = reqwest::cookie::Jar::default();
+    fill(&ours, &urls);
+    fill(&theirs, &urls);
+    assert_eq!(ours.read().len(), 1000);
+    let mut group = c.benchmark_group("shared_jar_mixed");
+    for threads in [1usize, 4] {
+        group.throughput(Throughput::Elements((threads * OPS_PER_THREAD) as u64));
+        for (name, store) in [
+            ("cookiejar", &ours as &dyn CookieStore),
+            ("reqwest_jar", &theirs as &dyn CookieStore),
+        ] {
+            group.bench_with_input(BenchmarkId::new(name, threads), &threads, |b, &threads| {
+                b.iter_custom(|iters| {
+                    let start = Instant::now();
+                    for _ in 0..iters {
+                        run(store, &urls, threads);
+                    }
+                    start.elapsed()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+fn config() -> Criterion {
+    Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(3))
+        .sample_size(30)
+}
+
+criterion_group! { name = benches; config = config(); targets = mixed_load }
+criterion_main!(benches);
