@@ -2,6 +2,7 @@
 """Print the README's benchmark table from criterion's results.
 
 Usage: cargo bench --bench parse && python3 benches/table.py
+       cargo bench --bench jar && python3 benches/table.py jar_lookup jar_store
 Reads target/criterion/<group>/<impl>[/<size>]/new/{estimates,benchmark}.json
 and compares every implementation with `cookiejar` from the same run.
 """
@@ -11,6 +12,9 @@ import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
 PEERS = {"set_cookie": ["cookie"], "cookie_header": ["cookie"]}
+# The jar groups of benches/jar.rs: one row per jar size, against cookie_store.
+JAR_PEERS = {"jar_lookup": "cookie_store", "jar_store": "cookie_store"}
+JAR_LABELS = {"jar_lookup": "lookup (`Cookie` header)", "jar_store": "store (replace one)"}
 
 
 def load(group, impl, size):
@@ -27,30 +31,89 @@ def load(group, impl, size):
 
 
 def fmt_ns(ns):
+    if ns >= 1e6:
+        return f"{ns / 1e6:.2f} ms"
     return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.1f} ns"
 
 
-rows = []
-for group in sys.argv[1:] or ["set_cookie", "cookie_header"]:
-    base = root / group / "cookiejar"
-    sizes = sorted((p.name for p in base.iterdir() if p.name.isdigit()), key=int) if base.exists() else []
-    for size in sizes or [None]:
-        ours = load(group, "cookiejar", size)
-        floor = load(group, "memchr_floor", size)
-        if not ours:
-            continue
-        ns, nbytes = ours
-        mbs = nbytes / ns * 1e3 if nbytes else float("nan")
-        for peer in PEERS.get(group, []):
-            theirs = load(group, peer, size)
-            if not theirs:
-                continue
-            label = f"{group} ({size} pairs)" if size else group
-            rows.append(
-                f"| {label} | {nbytes} B | {fmt_ns(ns)} | {mbs:.0f} MB/s | {fmt_ns(theirs[0])} "
-                f"| **{theirs[0] / ns:.1f}x** | {fmt_ns(floor[0])} | {ns / floor[0]:.1f}x |"
-            )
+def fmt_ratio(r):
+    return f"{r:,.0f}x" if r >= 100 else f"{r:.1f}x" if r >= 10 else f"{r:.2f}x"
 
-print("| input | bytes | cookiejar (median) | cookiejar | `cookie` 0.18 (median) | speed-up | memchr floor | cookiejar / floor |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-print("\n".join(rows))
+
+def sizes_of(group):
+    base = root / group / "cookiejar"
+    return sorted((p.name for p in base.iterdir() if p.name.isdigit()), key=int) if base.exists() else []
+
+
+def locked_version(package):
+    """The version of `package` in Cargo.lock, or "" if it is not there."""
+    lock = root.parent.parent / "Cargo.lock"
+    try:
+        blocks = lock.read_text().split("[[package]]")
+    except FileNotFoundError:
+        return ""
+    for block in blocks:
+        if f'name = "{package}"\n' in block:
+            for line in block.splitlines():
+                if line.startswith("version = "):
+                    return line.split('"')[1]
+    return ""
+
+
+def parse_table(groups):
+    rows = []
+    for group in groups:
+        for size in sizes_of(group) or [None]:
+            ours = load(group, "cookiejar", size)
+            floor = load(group, "memchr_floor", size)
+            if not ours:
+                continue
+            ns, nbytes = ours
+            mbs = nbytes / ns * 1e3 if nbytes else float("nan")
+            for peer in PEERS.get(group, []):
+                theirs = load(group, peer, size)
+                if not theirs:
+                    continue
+                label = f"{group} ({size} pairs)" if size else group
+                rows.append(
+                    f"| {label} | {nbytes} B | {fmt_ns(ns)} | {mbs:.0f} MB/s | {fmt_ns(theirs[0])} "
+                    f"| **{theirs[0] / ns:.1f}x** | {fmt_ns(floor[0])} | {ns / floor[0]:.1f}x |"
+                )
+    print("| input | bytes | cookiejar (median) | cookiejar | `cookie` 0.18 (median) | speed-up | memchr floor | cookiejar / floor |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
+
+
+def jar_table(groups):
+    """Rows: operation and jar size; columns: both medians and the ratio."""
+    version = locked_version("cookie_store")
+    peer_names = {JAR_PEERS[g] for g in groups}
+    rows = []
+    for group in groups:
+        peer = JAR_PEERS[group]
+        for size in sizes_of(group):
+            ours = load(group, "cookiejar", size)
+            theirs = load(group, peer, size)
+            if not ours or not theirs:
+                continue
+            ratio = theirs[0] / ours[0]
+            rows.append(
+                f"| {JAR_LABELS.get(group, group)} | {int(size):,} | {fmt_ns(ours[0])} "
+                f"| {fmt_ns(theirs[0])} | **{fmt_ratio(ratio)}** |"
+            )
+    peer = " / ".join(sorted(peer_names))
+    peer = f"`{peer}` {version}" if version and len(peer_names) == 1 else f"`{peer}`"
+    print(f"| operation | cookies in jar | cookiejar (median) | {peer} (median) | speed-up |")
+    print("| --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
+
+
+groups = sys.argv[1:] or ["set_cookie", "cookie_header"]
+jar_groups = [g for g in groups if g in JAR_PEERS]
+other_groups = [g for g in groups if g not in JAR_PEERS]
+if other_groups:
+    parse_table(other_groups)
+if jar_groups:
+    if other_groups:
+        print()
+    jar_table(jar_groups)
