@@ -16,12 +16,15 @@ use time::OffsetDateTime;
 ///
 /// `Debug` redacts the value: cookie values are credentials.
 ///
+/// The strings are `Box<str>`, not `String`: a jar holds many cookies and
+/// never grows one, so the capacity field would be 32 wasted bytes each.
+///
 /// <https://www.rfc-editor.org/rfc/rfc6265#section-5.3>
 pub struct Cookie {
-    pub(crate) name: String,
-    pub(crate) value: String,
-    pub(crate) domain: String,
-    pub(crate) path: String,
+    pub(crate) name: Box<str>,
+    pub(crate) value: Box<str>,
+    pub(crate) domain: Box<str>,
+    pub(crate) path: Box<str>,
     pub(crate) expiry_time: Option<OffsetDateTime>,
     pub(crate) creation_time: OffsetDateTime,
     /// Unix nanoseconds, atomic so that a lookup through `&Jar` can record

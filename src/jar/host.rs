@@ -3,17 +3,23 @@
 //! registrable domain the jar indexes by. Pure functions.
 
 use crate::psl::PublicSuffix;
+use std::borrow::Cow;
 use std::net::IpAddr;
 use url::{Host, Url};
 
 /// The canonicalized host of a request URL (RFC 6265 section 5.1.2): lower
 /// case, A-labels (the `url` crate applies IDNA to http(s) hosts), IPv6
-/// without brackets. `None` for a URL without a host (`data:`, `file:`).
-pub(crate) fn canonical_request_host(url: &Url) -> Option<String> {
+/// without brackets; and whether it is an IP address. Borrowed when the URL
+/// already holds it in that form, which is the common case. `None` for a
+/// URL without a host (`data:`, `file:`).
+pub(crate) fn canonical_request_host(url: &Url) -> Option<(Cow<'_, str>, bool)> {
     match url.host()? {
-        Host::Domain(d) => Some(d.to_ascii_lowercase()),
-        Host::Ipv4(ip) => Some(ip.to_string()),
-        Host::Ipv6(ip) => Some(ip.to_string()),
+        Host::Domain(d) if d.bytes().any(|b| b.is_ascii_uppercase()) => {
+            Some((Cow::Owned(d.to_ascii_lowercase()), false))
+        }
+        Host::Domain(d) => Some((Cow::Borrowed(d), false)),
+        Host::Ipv4(ip) => Some((Cow::Owned(ip.to_string()), true)),
+        Host::Ipv6(ip) => Some((Cow::Owned(ip.to_string()), true)),
     }
 }
 
@@ -62,13 +68,14 @@ pub fn domain_match(string: &str, domain: &str) -> bool {
 /// loopback host, which RFC 6265bis (via "potentially trustworthy origins")
 /// and every browser treat as secure.
 pub(crate) fn is_secure_origin(url: &Url, host: &str) -> bool {
-    matches!(url.scheme(), "https" | "wss") || is_loopback(host)
-}
-
-fn is_loopback(host: &str) -> bool {
-    host == "localhost"
+    matches!(url.scheme(), "https" | "wss")
+        || host == "localhost"
         || host.ends_with(".localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+        || match url.host() {
+            Some(Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(Host::Ipv6(ip)) => ip.is_loopback(),
+            _ => false,
+        }
 }
 
 /// True if `domain` is itself a public suffix (RFC 6265 section 5.3 step 5).
@@ -90,7 +97,13 @@ pub(crate) fn registrable_domain<'a>(psl: &dyn PublicSuffix, host: &'a str) -> &
     if is_ip(host) {
         return host;
     }
-    match psl.public_suffix(host) {
+    registrable_domain_from_suffix(host, psl.public_suffix(host))
+}
+
+/// [`registrable_domain`] of a host that is not an IP address, given its
+/// public suffix (so that one lookup in the list can serve two rules).
+pub(crate) fn registrable_domain_from_suffix<'a>(host: &'a str, suffix: Option<&str>) -> &'a str {
+    match suffix {
         Some(suffix) if suffix.len() < host.len() => {
             // One more label to the left of the suffix.
             let head = host.get(..host.len() - suffix.len() - 1).unwrap_or("");
@@ -176,7 +189,7 @@ mod tests {
             ("http://localhost.example.com/", false),
         ] {
             let url = Url::parse(url).unwrap();
-            let host = canonical_request_host(&url).unwrap();
+            let (host, _) = canonical_request_host(&url).unwrap();
             assert_eq!(is_secure_origin(&url, &host), want, "{url}");
         }
     }

@@ -22,6 +22,7 @@ pub use rejection::{Rejection, Stored};
 use crate::cookie::{to_nanos, Cookie};
 use crate::parse::{unquote, SameSite, SetCookie};
 use crate::psl::{PublicSuffix, PublicSuffixList};
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
@@ -202,15 +203,21 @@ impl JarBuilder {
 /// The request URL, canonicalized once.
 struct Request<'u> {
     url: &'u Url,
-    host: String,
+    host: Cow<'u, str>,
+    is_ip: bool,
     secure: bool,
 }
 
 impl<'u> Request<'u> {
     fn new(url: &'u Url) -> Option<Self> {
-        let host = host::canonical_request_host(url)?;
+        let (host, is_ip) = host::canonical_request_host(url)?;
         let secure = host::is_secure_origin(url, &host);
-        Some(Request { url, host, secure })
+        Some(Request {
+            url,
+            host,
+            is_ip,
+            secure,
+        })
     }
 
     fn path(&self) -> &str {
@@ -310,8 +317,11 @@ impl Jar {
     ) -> Result<Stored, Rejection> {
         let parsed = SetCookie::parse(set_cookie)?;
         let request = Request::new(url).ok_or(Rejection::NoHost)?;
-        let (cookie, key) = self.create_cookie(&parsed, &request, context, now)?;
-        self.store_cookie(cookie, &key, &request, context, now)
+        let (cookie, key_start) = self.create_cookie(&parsed, &request, context, now)?;
+        let key = self
+            .store
+            .key(cookie.domain.get(key_start..).unwrap_or(&cookie.domain));
+        self.store_cookie(cookie, key, &request, context, now)
     }
 
     /// RFC 6265 section 5.3 steps 1 to 10 (with RFC 6265bis section 5.7):
@@ -322,7 +332,7 @@ impl Jar {
         request: &Request<'_>,
         context: RequestContext,
         now: OffsetDateTime,
-    ) -> Result<(Cookie, String), Rejection> {
+    ) -> Result<(Cookie, usize), Rejection> {
         let bis = self.profile == Profile::Rfc6265bis;
         // Step 1 (RFC 6265 section 5.2 steps 2 and 5): RFC 6265 ignores a
         // cookie without a name; RFC 6265bis keeps it.
@@ -363,10 +373,13 @@ impl Jar {
             Some(d) => host::canonicalize_domain(d).ok_or(Rejection::InvalidDomain)?,
             None => String::new(),
         };
-        // Step 5: public suffixes.
-        if !domain_attribute.is_empty()
-            && host::is_public_suffix(self.psl.as_ref(), &domain_attribute)
-        {
+        // Step 5: public suffixes. The suffix found here also gives the
+        // registrable domain the cookie is filed under.
+        let suffix_of_attribute = match domain_attribute.is_empty() {
+            true => None,
+            false => self.psl.public_suffix(&domain_attribute).map(str::len),
+        };
+        if !domain_attribute.is_empty() && suffix_of_attribute == Some(domain_attribute.len()) {
             if domain_attribute == request.host {
                 domain_attribute.clear();
             } else {
@@ -376,14 +389,23 @@ impl Jar {
         // Step 6: host-only or domain cookie. An IP host may only name
         // itself, and the cookie is then host-only (as Go and Chromium do).
         let (domain, host_only) = if domain_attribute.is_empty() {
-            (request.host.clone(), true)
+            (request.host.to_string(), true)
         } else if !host::domain_match(&request.host, &domain_attribute) {
             return Err(Rejection::DomainMismatch);
-        } else if host::is_ip(&request.host) {
-            (request.host.clone(), true)
+        } else if request.is_ip {
+            (request.host.to_string(), true)
         } else {
             (domain_attribute, false)
         };
+        let key = if request.is_ip {
+            domain.as_str()
+        } else if host_only {
+            host::registrable_domain_from_suffix(&domain, self.psl.public_suffix(&domain))
+        } else {
+            let suffix = suffix_of_attribute.and_then(|len| domain.get(domain.len() - len..));
+            host::registrable_domain_from_suffix(&domain, suffix)
+        };
+        let key_start = domain.len() - key.len();
         // Step 7: the path.
         let path_attribute = match rfc2109 {
             true => sc
@@ -409,10 +431,10 @@ impl Jar {
             check_rfc6265bis(sc, request, context, host_only)?;
         }
         let cookie = Cookie {
-            name: sc.name().to_owned(),
-            value: sc.value().to_owned(),
-            domain,
-            path: path.to_owned(),
+            name: sc.name().into(),
+            value: sc.value().into(),
+            domain: domain.into(),
+            path: path.into(),
             expiry_time,
             creation_time: now,
             last_access_time: AtomicI64::new(to_nanos(now)),
@@ -422,8 +444,7 @@ impl Jar {
             same_site: sc.same_site(),
             partitioned: sc.partitioned(),
         };
-        let key = host::registrable_domain(self.psl.as_ref(), &cookie.domain).to_owned();
-        Ok((cookie, key))
+        Ok((cookie, key_start))
     }
 
     /// RFC 6265 section 5.3 steps 11 and 12 (with RFC 6265bis section 5.7
@@ -431,7 +452,7 @@ impl Jar {
     fn store_cookie(
         &mut self,
         mut cookie: Cookie,
-        key: &str,
+        key: Arc<str>,
         request: &Request<'_>,
         context: RequestContext,
         now: OffsetDateTime,
@@ -439,7 +460,7 @@ impl Jar {
         let bis = self.profile == Profile::Rfc6265bis;
         // RFC 6265bis section 5.7 step 16, "Leave Secure Cookies Alone".
         if bis && !cookie.secure_only && !request.secure {
-            let shadows = self.store.bucket_entries(key).any(|(_, e)| {
+            let shadows = self.store.bucket_entries(&key).any(|(_, e)| {
                 let old = &e.cookie;
                 old.secure_only
                     && old.name == cookie.name
@@ -453,47 +474,39 @@ impl Jar {
         }
         // Step 11: the same name, domain and path (RFC 6265bis adds the
         // host-only flag).
-        let old = self.store.bucket_entries(key).find(|(_, e)| {
+        let old = self.store.bucket_entries(&key).find(|(_, e)| {
             let old = &e.cookie;
             old.name == cookie.name
                 && old.domain == cookie.domain
                 && old.path == cookie.path
                 && (!bis || old.host_only == cookie.host_only)
         });
-        let mut creation_seq = None;
-        let replaced = match old {
-            Some((id, e)) => {
-                // Step 11.2.
-                if e.cookie.http_only && !context.http_api {
-                    return Err(Rejection::OverwritesHttpOnly);
-                }
-                // Step 11.3: keep the old creation time.
-                cookie.creation_time = e.cookie.creation_time;
-                creation_seq = Some(e.creation_seq);
-                self.store.remove(id);
-                true
+        let Some((id, old)) = old else {
+            // An already expired cookie deletes and is not stored.
+            if cookie.is_expired_at(now) {
+                return Ok(Stored::Expired);
             }
-            None => false,
+            let id = self.store.insert(key.clone(), cookie, None);
+            // Step 12: eviction.
+            let (evicted, lost_new) = self.store.enforce(&key, &self.limits, now, id);
+            if lost_new {
+                return Err(Rejection::NoRoom);
+            }
+            return Ok(Stored::Inserted { evicted });
         };
-        // An already expired cookie deletes and is not stored.
+        // Step 11.2.
+        if old.cookie.http_only && !context.http_api {
+            return Err(Rejection::OverwritesHttpOnly);
+        }
         if cookie.is_expired_at(now) {
-            return Ok(if replaced {
-                Stored::Deleted
-            } else {
-                Stored::Expired
-            });
+            self.store.remove(id);
+            return Ok(Stored::Deleted);
         }
-        let id = self.store.insert(key, cookie, creation_seq);
-        // Step 12: eviction.
-        let (evicted, lost_new) = self.store.enforce(key, &self.limits, now, id);
-        if lost_new {
-            return Err(Rejection::NoRoom);
-        }
-        Ok(if replaced {
-            Stored::Replaced { evicted }
-        } else {
-            Stored::Inserted { evicted }
-        })
+        // Step 11.3: keep the old creation time; the count is unchanged, so
+        // no limit can be newly exceeded.
+        cookie.creation_time = old.cookie.creation_time;
+        self.store.replace(id, cookie);
+        Ok(Stored::Replaced { evicted: 0 })
     }
 
     /// The `Cookie` header for a request to `url` over HTTP in a same-site
@@ -548,9 +561,9 @@ impl Jar {
                     header.push('"');
                 }
             }
-            // Step 3: update the last-access-time.
-            self.store.touch(id, now);
         }
+        // Step 3: update the last-access-time.
+        self.store.touch_all(&ids, now);
         (!ids.is_empty()).then_some(header)
     }
 
@@ -561,7 +574,13 @@ impl Jar {
         context: RequestContext,
         now: OffsetDateTime,
     ) -> Vec<Id> {
-        let key = host::registrable_domain(self.psl.as_ref(), &request.host);
+        let key = match request.is_ip {
+            true => &*request.host,
+            false => host::registrable_domain_from_suffix(
+                &request.host,
+                self.psl.public_suffix(&request.host),
+            ),
+        };
         let mut sent: Vec<(Id, &store::Entry)> = self
             .store
             .bucket_entries(key)
@@ -586,7 +605,7 @@ impl Jar {
         context: RequestContext,
         now: OffsetDateTime,
     ) -> Option<Exclusion> {
-        if c.host_only && c.domain != request.host {
+        if c.host_only && *c.domain != *request.host {
             return Some(Exclusion::HostOnly);
         }
         if !c.host_only && !host::domain_match(&request.host, &c.domain) {
@@ -660,7 +679,13 @@ impl Jar {
             return Vec::new();
         };
         let sent = self.matching(&request, context, now);
-        let key = host::registrable_domain(self.psl.as_ref(), &request.host);
+        let key = match request.is_ip {
+            true => &*request.host,
+            false => host::registrable_domain_from_suffix(
+                &request.host,
+                self.psl.public_suffix(&request.host),
+            ),
+        };
         let mut out: Vec<Explained<'_>> = sent
             .iter()
             .filter_map(|&id| {
@@ -704,7 +729,9 @@ impl Jar {
         if cookie.is_expired_at(now) {
             return Ok(Stored::Expired);
         }
-        let key = host::registrable_domain(self.psl.as_ref(), &cookie.domain).to_owned();
+        let key = self
+            .store
+            .key(host::registrable_domain(self.psl.as_ref(), &cookie.domain));
         let old = self.store.bucket_entries(&key).find(|(_, e)| {
             let old = &e.cookie;
             old.name == cookie.name
@@ -722,7 +749,7 @@ impl Jar {
             }
             None => false,
         };
-        let id = self.store.insert(&key, cookie, creation_seq);
+        let id = self.store.insert(key.clone(), cookie, creation_seq);
         let (evicted, lost_new) = self.store.enforce(&key, &self.limits, now, id);
         if lost_new {
             return Err(Rejection::NoRoom);
@@ -768,7 +795,7 @@ impl Jar {
             return Err(Rejection::TooLarge);
         }
         if c.domain.is_empty()
-            || host::canonicalize_domain(&c.domain).as_deref() != Some(c.domain.as_str())
+            || host::canonicalize_domain(&c.domain).as_deref() != Some(&*c.domain)
         {
             return Err(Rejection::InvalidDomain);
         }
@@ -784,7 +811,7 @@ impl Jar {
             if has_prefix("__Secure-") && !c.secure_only {
                 return Err(Rejection::SecurePrefix);
             }
-            if has_prefix("__Host-") && (!c.secure_only || !c.host_only || c.path != "/") {
+            if has_prefix("__Host-") && (!c.secure_only || !c.host_only || &*c.path != "/") {
                 return Err(Rejection::HostPrefix);
             }
         }
@@ -799,7 +826,7 @@ impl Jar {
             .store
             .bucket_entries(&key)
             .find(|(_, e)| {
-                e.cookie.domain == domain && e.cookie.path == path && e.cookie.name == name
+                *e.cookie.domain == *domain && &*e.cookie.path == path && &*e.cookie.name == name
             })
             .map(|(id, _)| id)?;
         self.store.remove(id).map(|e| e.cookie)

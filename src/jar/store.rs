@@ -89,21 +89,34 @@ impl Store {
         self.clock.fetch_add(n as u64, Ordering::Relaxed)
     }
 
-    /// Records a send (RFC 6265 section 5.4 step 3).
-    pub(crate) fn touch(&self, id: Id, now: OffsetDateTime) {
-        if let Some(entry) = self.get(id) {
-            entry.access.store(self.tick(), Ordering::Relaxed);
-            entry.cookie.touch(now);
+    /// Records that these cookies were sent, in this order (RFC 6265
+    /// section 5.4 step 3), with one update of the shared clock.
+    pub(crate) fn touch_all(&self, ids: &[Id], now: OffsetDateTime) {
+        let first = self.clock.fetch_add(ids.len() as u64, Ordering::Relaxed);
+        for (tick, &id) in (first..).zip(ids) {
+            if let Some(entry) = self.get(id) {
+                entry.access.store(tick, Ordering::Relaxed);
+                entry.cookie.touch(now);
+            }
         }
     }
 
-    /// Files a cookie under `key`. `creation_seq` is the replaced cookie's,
-    /// if any.
-    pub(crate) fn insert(&mut self, key: &str, cookie: Cookie, creation_seq: Option<u64>) -> Id {
-        let key = match self.buckets.get_key_value(key) {
+    /// The shared key for a bucket: the existing bucket's, or a new one.
+    pub(crate) fn key(&self, key: &str) -> Arc<str> {
+        match self.buckets.get_key_value(key) {
             Some((k, _)) => k.clone(),
             None => Arc::from(key),
-        };
+        }
+    }
+
+    /// Files a cookie under `key` (from [`Store::key`]). `creation_seq`
+    /// orders cookies created in the same instant; `None` numbers it now.
+    pub(crate) fn insert(
+        &mut self,
+        key: Arc<str>,
+        cookie: Cookie,
+        creation_seq: Option<u64>,
+    ) -> Id {
         let tick = self.tick();
         let expiry = cookie.expiry_time;
         let entry = Entry {
@@ -132,6 +145,30 @@ impl Store {
         }
         self.len += 1;
         id
+    }
+
+    /// Puts `cookie` in the place of entry `id` (the same name, domain and
+    /// path, so the same bucket). The creation order is kept; the recency
+    /// set keeps its now-stale record, which `lru_victim` corrects lazily,
+    /// and the expiry index changes only if the expiry did. A replacement
+    /// is the common store in a long session, and this spares it the index
+    /// work of a removal and an insertion.
+    pub(crate) fn replace(&mut self, id: Id, cookie: Cookie) {
+        let tick = self.tick();
+        let Some(entry) = self.slots.get_mut(id as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        let (old_expiry, new_expiry) = (entry.cookie.expiry_time, cookie.expiry_time);
+        entry.cookie = cookie;
+        entry.access.store(tick, Ordering::Relaxed);
+        if old_expiry != new_expiry {
+            if let Some(old) = old_expiry {
+                self.expiries.remove(&(old, id));
+            }
+            if let Some(new) = new_expiry {
+                self.expiries.insert((new, id));
+            }
+        }
     }
 
     pub(crate) fn remove(&mut self, id: Id) -> Option<Entry> {

@@ -126,10 +126,10 @@ pub(crate) fn read(text: &str, _now: OffsetDateTime) -> Result<Vec<Entry>, LoadE
 
 fn from_v1(c: CookieV1) -> Cookie {
     Cookie {
-        name: c.name,
-        value: c.value,
-        domain: c.domain,
-        path: c.path,
+        name: c.name.into(),
+        value: c.value.into(),
+        domain: c.domain.into(),
+        path: c.path.into(),
         expiry_time: c.expires,
         creation_time: c.created,
         last_access_time: AtomicI64::new(to_nanos(c.last_access)),

@@ -101,13 +101,14 @@ fn parse_line(line: &str, http_only: bool, now: OffsetDateTime) -> Result<Cookie
         ),
     };
     Ok(Cookie {
-        name: name.to_owned(),
-        value: value.to_owned(),
+        name: name.into(),
+        value: value.into(),
         domain: domain
             .strip_prefix('.')
             .unwrap_or(domain)
-            .to_ascii_lowercase(),
-        path: path.to_owned(),
+            .to_ascii_lowercase()
+            .into(),
+        path: path.into(),
         expiry_time,
         creation_time: now,
         last_access_time: AtomicI64::new(to_nanos(now)),
