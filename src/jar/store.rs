@@ -37,7 +37,9 @@ impl Entry {
 
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    slots: Vec<Option<Entry>>,
+    /// Boxed, so that a free or not-yet-used slot costs 8 bytes, not an
+    /// entry's 150: the slab grows by doubling, and up to half of it is spare.
+    slots: Vec<Option<Box<Entry>>>,
     free: Vec<Id>,
     buckets: HashMap<Arc<str>, Vec<Id>>,
     /// `(access tick, id)` as of the last write to the entry. Reads only
@@ -60,7 +62,7 @@ impl Store {
     }
 
     pub(crate) fn get(&self, id: Id) -> Option<&Entry> {
-        self.slots.get(id as usize)?.as_ref()
+        self.slots.get(id as usize)?.as_deref()
     }
 
     pub(crate) fn bucket(&self, key: &str) -> &[Id] {
@@ -80,7 +82,7 @@ impl Store {
         self.slots
             .iter()
             .enumerate()
-            .filter_map(|(i, slot)| Some((i as Id, slot.as_ref()?)))
+            .filter_map(|(i, slot)| Some((i as Id, slot.as_deref()?)))
     }
 
     /// Reserves `n` consecutive creation sequence numbers (for cookies
@@ -129,12 +131,12 @@ impl Store {
         let id = match self.free.pop() {
             Some(id) => {
                 if let Some(slot) = self.slots.get_mut(id as usize) {
-                    *slot = Some(entry);
+                    *slot = Some(Box::new(entry));
                 }
                 id
             }
             None => {
-                self.slots.push(Some(entry));
+                self.slots.push(Some(Box::new(entry)));
                 (self.slots.len() - 1) as Id
             }
         };
@@ -155,7 +157,11 @@ impl Store {
     /// work of a removal and an insertion.
     pub(crate) fn replace(&mut self, id: Id, cookie: Cookie) {
         let tick = self.tick();
-        let Some(entry) = self.slots.get_mut(id as usize).and_then(Option::as_mut) else {
+        let Some(entry) = self
+            .slots
+            .get_mut(id as usize)
+            .and_then(Option::as_deref_mut)
+        else {
             return;
         };
         let (old_expiry, new_expiry) = (entry.cookie.expiry_time, cookie.expiry_time);
@@ -172,7 +178,7 @@ impl Store {
     }
 
     pub(crate) fn remove(&mut self, id: Id) -> Option<Entry> {
-        let entry = self.slots.get_mut(id as usize)?.take()?;
+        let entry = *self.slots.get_mut(id as usize)?.take()?;
         if let Some(bucket) = self.buckets.get_mut(&entry.key) {
             bucket.retain(|&other| other != id);
             if bucket.is_empty() {
@@ -206,7 +212,11 @@ impl Store {
     /// O(log n), and lookups never touch the set.
     fn lru_victim(&mut self) -> Option<Id> {
         while let Some((recorded, id)) = self.recency.pop_first() {
-            let Some(entry) = self.slots.get_mut(id as usize).and_then(Option::as_mut) else {
+            let Some(entry) = self
+                .slots
+                .get_mut(id as usize)
+                .and_then(Option::as_deref_mut)
+            else {
                 continue;
             };
             let current = entry.access();
