@@ -152,6 +152,9 @@ impl<'a> CookiePairs<'a> {
                 [b';' | b',', rest @ ..] => rest,
                 rest => rest,
             };
+            // Trimmed below anyway; skipping the SP after `;` here spares
+            // the trim its slow path.
+            let rest = grammar::skip_wsp(rest);
             let ((name, value), tail) = grammar::request_item(rest, self.rfc2109);
             self.rest = tail;
             let (name, value) = match value {
@@ -180,7 +183,7 @@ impl CookiePairs<'_> {
             [b';' | b',', rest @ ..] => rest,
             rest => rest,
         };
-        grammar::trim_wsp(rest).first() == Some(&b'$')
+        grammar::skip_wsp(rest).first() == Some(&b'$')
     }
 }
 

@@ -25,17 +25,20 @@ const HI: u64 = 0x8080_8080_8080_8080;
 /// The high bit of each byte of `word` that is below `n` (`n <= 128`).
 /// Exact as a yes/no answer; the lowest set bit marks the first such byte
 /// (borrows only spill into higher bytes). "Bit Twiddling Hacks", hasless.
+#[inline]
 fn bytes_below(word: u64, n: u8) -> u64 {
     word.wrapping_sub(LO * u64::from(n)) & !word & HI
 }
 
 /// The high bit of each byte of `word` equal to `b` (lowest set bit exact).
+#[inline]
 fn bytes_equal(word: u64, b: u8) -> u64 {
     bytes_below(word ^ (LO * u64::from(b)), 1)
 }
 
 /// The words of `input`, eight bytes at a time, with their offsets, and the
 /// remainder. Safe code: `chunks_exact` and `from_le_bytes`.
+#[inline]
 fn words(input: &[u8]) -> (impl Iterator<Item = (usize, u64)> + '_, &[u8]) {
     let chunks = input.chunks_exact(8);
     let remainder = chunks.remainder();
@@ -47,22 +50,38 @@ fn words(input: &[u8]) -> (impl Iterator<Item = (usize, u64)> + '_, &[u8]) {
     (words, remainder)
 }
 
+/// The last `0..8` bytes of an input as one word, the missing high bytes
+/// set to `pad` (a byte the caller's test never matches), so that the tail
+/// costs one word step instead of a byte loop.
+#[inline]
+fn padded_word(remainder: &[u8], pad: u8) -> u64 {
+    // Shifting the bytes in from the last one pushes out one pad byte each:
+    // no store, and no `memcpy` call for a length unknown at compile time.
+    remainder
+        .iter()
+        .rev()
+        .fold(LO * u64::from(pad), |word, &b| (word << 8) | u64::from(b))
+}
+
 /// The index of the first `a` or `b` in `input`, eight bytes per step.
 /// Headers are short and their values long: this beats both a byte loop
 /// and a memchr call, whose set-up dominates on 5 to 50 byte segments.
+#[inline]
 fn find_either(input: &[u8], a: u8, b: u8) -> Option<usize> {
+    let hits = |w: u64| bytes_equal(w, a) | bytes_equal(w, b);
     let (mut words, remainder) = words(input);
     if let Some(found) = words.find_map(|(at, w)| {
-        let hits = bytes_equal(w, a) | bytes_equal(w, b);
-        (hits != 0).then(|| at + hits.trailing_zeros() as usize / 8)
+        let found = hits(w);
+        (found != 0).then(|| at + found.trailing_zeros() as usize / 8)
     }) {
         return Some(found);
     }
-    let at = input.len() - remainder.len();
-    remainder
-        .iter()
-        .position(|&c| c == a || c == b)
-        .map(|i| at + i)
+    if remainder.is_empty() {
+        return None;
+    }
+    // Zero padding never matches: both separators are printable.
+    let found = hits(padded_word(remainder, 0));
+    (found != 0).then(|| input.len() - remainder.len() + found.trailing_zeros() as usize / 8)
 }
 
 /// A nom parser: everything before the first `a` or `b` (or to the end).
@@ -84,6 +103,7 @@ fn take_till_either(a: u8, b: u8) -> impl Fn(&[u8]) -> PResult<'_, &[u8]> {
 /// This is the hottest rule (it runs once per cookie-av), so it is written
 /// directly over the bytes; nom's generic `pair(opt(preceded(tag ..)))`
 /// costs more here than the scan itself. It keeps nom's result type.
+#[inline]
 pub(crate) fn name_value_pair(input: &[u8]) -> PResult<'_, Pair<'_>> {
     let (rest, name) = take_till_either(b';', b'=')(input)?;
     match rest.split_first() {
@@ -117,8 +137,13 @@ pub(crate) fn split_at_equals(input: &[u8]) -> Pair<'_> {
 
 /// `WSP = SP / HTAB` (RFC 5234 appendix B.1): RFC 6265 section 5.2 step 4
 /// "Remove any leading or trailing WSP characters".
+#[inline]
 pub(crate) fn trim_wsp(input: &[u8]) -> &[u8] {
     let is_wsp = |b: &u8| *b == b' ' || *b == b'\t';
+    // Most names and values have no WSP around them: two byte checks.
+    if !input.first().is_some_and(is_wsp) && !input.last().is_some_and(is_wsp) {
+        return input;
+    }
     let start = input.iter().position(|b| !is_wsp(b)).unwrap_or(input.len());
     let end = input
         .iter()
@@ -127,20 +152,32 @@ pub(crate) fn trim_wsp(input: &[u8]) -> &[u8] {
     input.get(start..end).unwrap_or_default()
 }
 
+/// `input` without its leading WSP.
+#[inline]
+pub(crate) fn skip_wsp(input: &[u8]) -> &[u8] {
+    let start = input
+        .iter()
+        .position(|b| *b != b' ' && *b != b'\t')
+        .unwrap_or(input.len());
+    input.get(start..).unwrap_or_default()
+}
+
 /// RFC 6265bis section 5.6 step 1: "If the set-cookie-string contains a
 /// %x00-08 / %x0A-1F / %x7F character (CTL characters excluding HTAB)".
 ///
 /// Eight bytes per step: headers almost never contain a control character,
 /// so the whole header is always scanned and this must be cheap.
+#[inline]
 pub(crate) fn contains_ctl(input: &[u8]) -> bool {
-    let is_ctl = |b: &u8| (*b < 0x20 && *b != b'\t') || *b == 0x7F;
+    let suspect = |w: u64| bytes_below(w, 0x20) | bytes_equal(w, 0x7F);
     let (words, remainder) = words(input);
-    // Branch-free over the words: any byte below 0x20 or a DEL. Only then
-    // (a control character, or just an HTAB) look byte by byte.
-    let suspects = words.fold(0, |acc, (_, w)| {
-        acc | bytes_below(w, 0x20) | bytes_equal(w, 0x7F)
+    // Branch-free over the words (the tail padded with spaces): any byte
+    // below 0x20 or a DEL. Only then (a control character, or just an HTAB)
+    // look byte by byte.
+    let suspects = words.fold(suspect(padded_word(remainder, b' ')), |acc, (_, w)| {
+        acc | suspect(w)
     });
-    (suspects != 0 && input.iter().any(is_ctl)) || remainder.iter().any(is_ctl)
+    suspects != 0 && input.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7F)
 }
 
 /// RFC 6265 section 5.2.2: "If the first character of the attribute-value
@@ -292,7 +329,8 @@ mod tests {
     }
 
     proptest::proptest! {
-        /// The word-at-a-time scans agree with the obvious byte loops.
+        /// The word-at-a-time scans and the trims agree with the obvious
+        /// byte loops.
         #[test]
         fn word_scans_agree_with_byte_loops(input in proptest::collection::vec(
             proptest::sample::select(vec![0u8, 9, 10, 31, 32, b';', b'=', b'a', 0x7E, 0x7F, 0x80, 0xFF]), 0..40)
@@ -301,6 +339,16 @@ mod tests {
             proptest::prop_assert_eq!(contains_ctl(&input), naive_ctl);
             let naive_find = input.iter().position(|&b| b == b';' || b == b'=');
             proptest::prop_assert_eq!(find_either(&input, b';', b'='), naive_find);
+            let text = String::from_utf8_lossy(&input);
+            let wsp: &[char] = &[' ', '\t'];
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(trim_wsp(&input)),
+                text.trim_matches(wsp)
+            );
+            proptest::prop_assert_eq!(
+                String::from_utf8_lossy(skip_wsp(&input)),
+                text.trim_start_matches(wsp)
+            );
             for n in [1u8, 0x20, 0x80] {
                 for (at, w) in words(&input).0 {
                     let first = input[at..at + 8].iter().position(|&b| b < n);
