@@ -65,8 +65,9 @@ def parse_table(groups):
     for group in groups:
         for size in sizes_of(group) or [None]:
             ours = load(group, "cookiejar", size)
-            floor = load(group, "memchr_floor", size)
-            if not ours:
+            count = load(group, "memchr_count", size)
+            tokens = load(group, "memchr_tokens", size)
+            if not ours or not count or not tokens:
                 continue
             ns, nbytes = ours
             mbs = nbytes / ns * 1e3 if nbytes else float("nan")
@@ -77,10 +78,12 @@ def parse_table(groups):
                 label = f"{group} ({size} pairs)" if size else group
                 rows.append(
                     f"| {label} | {nbytes} B | {fmt_ns(ns)} | {mbs:.0f} MB/s | {fmt_ns(theirs[0])} "
-                    f"| **{theirs[0] / ns:.1f}x** | {fmt_ns(floor[0])} | {ns / floor[0]:.1f}x |"
+                    f"| **{theirs[0] / ns:.1f}x** | {fmt_ns(tokens[0])} | **{ns / tokens[0]:.1f}x** "
+                    f"| {fmt_ns(count[0])} | {ns / count[0]:.1f}x |"
                 )
-    print("| input | bytes | cookiejar (median) | cookiejar | `cookie` 0.18 (median) | speed-up | memchr floor | cookiejar / floor |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| input | bytes | cookiejar (median) | cookiejar | `cookie` 0.18 (median) | speed-up "
+          "| memchr tokenizer | cookiejar / tokenizer | memchr count | cookiejar / count |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     print("\n".join(rows))
 
 
