@@ -241,7 +241,7 @@ impl Jar {
     /// The I/O error; the old file is then untouched.
     pub fn save_at(
         &self,
-        path: &Path,
+        path: impl AsRef<Path>,
         format: Format,
         options: SaveOptions,
         now: OffsetDateTime,
@@ -253,7 +253,7 @@ impl Jar {
             ));
         }
         let (text, report) = self.to_text_at(format, options, now);
-        write_atomically(path, text.as_bytes())?;
+        write_atomically(path.as_ref(), text.as_bytes())?;
         Ok(report)
     }
 
@@ -264,7 +264,7 @@ impl Jar {
     /// As [`Jar::save_at`].
     pub fn save(
         &self,
-        path: &Path,
+        path: impl AsRef<Path>,
         format: Format,
         options: SaveOptions,
     ) -> io::Result<SaveReport> {
@@ -279,7 +279,7 @@ impl Jar {
     /// jar is unchanged after an error.
     pub fn load_at(
         &mut self,
-        path: &Path,
+        path: impl AsRef<Path>,
         options: LoadOptions,
         now: OffsetDateTime,
     ) -> Result<LoadReport, LoadError> {
@@ -293,7 +293,11 @@ impl Jar {
     /// # Errors
     ///
     /// As [`Jar::load_at`].
-    pub fn load(&mut self, path: &Path, options: LoadOptions) -> Result<LoadReport, LoadError> {
+    pub fn load(
+        &mut self,
+        path: impl AsRef<Path>,
+        options: LoadOptions,
+    ) -> Result<LoadReport, LoadError> {
         self.load_at(path, options, OffsetDateTime::now_utc())
     }
 
