@@ -68,6 +68,7 @@ fn padded_word(remainder: &[u8], pad: u8) -> u64 {
 /// and a memchr call, whose set-up dominates on 5 to 50 byte segments.
 #[inline]
 fn find_either(input: &[u8], a: u8, b: u8) -> Option<usize> {
+    debug_assert!(a != 0 && b != 0, "the zero padding below must not match");
     let hits = |w: u64| bytes_equal(w, a) | bytes_equal(w, b);
     let (mut words, remainder) = words(input);
     if let Some(found) = words.find_map(|(at, w)| {
@@ -79,7 +80,6 @@ fn find_either(input: &[u8], a: u8, b: u8) -> Option<usize> {
     if remainder.is_empty() {
         return None;
     }
-    // Zero padding never matches: both separators are printable.
     let found = hits(padded_word(remainder, 0));
     (found != 0).then(|| input.len() - remainder.len() + found.trailing_zeros() as usize / 8)
 }
@@ -135,30 +135,28 @@ pub(crate) fn split_at_equals(input: &[u8]) -> Pair<'_> {
     }
 }
 
-/// `WSP = SP / HTAB` (RFC 5234 appendix B.1): RFC 6265 section 5.2 step 4
-/// "Remove any leading or trailing WSP characters".
+/// `WSP = SP / HTAB` (RFC 5234 appendix B.1).
+fn is_wsp(b: &u8) -> bool {
+    *b == b' ' || *b == b'\t'
+}
+
+/// RFC 6265 section 5.2 step 4: "Remove any leading or trailing WSP
+/// characters".
 #[inline]
 pub(crate) fn trim_wsp(input: &[u8]) -> &[u8] {
-    let is_wsp = |b: &u8| *b == b' ' || *b == b'\t';
     // Most names and values have no WSP around them: two byte checks.
     if !input.first().is_some_and(is_wsp) && !input.last().is_some_and(is_wsp) {
         return input;
     }
-    let start = input.iter().position(|b| !is_wsp(b)).unwrap_or(input.len());
-    let end = input
-        .iter()
-        .rposition(|b| !is_wsp(b))
-        .map_or(start, |i| i + 1);
-    input.get(start..end).unwrap_or_default()
+    let rest = skip_wsp(input);
+    let end = rest.iter().rposition(|b| !is_wsp(b)).map_or(0, |i| i + 1);
+    rest.get(..end).unwrap_or_default()
 }
 
 /// `input` without its leading WSP.
 #[inline]
 pub(crate) fn skip_wsp(input: &[u8]) -> &[u8] {
-    let start = input
-        .iter()
-        .position(|b| *b != b' ' && *b != b'\t')
-        .unwrap_or(input.len());
+    let start = input.iter().position(|b| !is_wsp(b)).unwrap_or(input.len());
     input.get(start..).unwrap_or_default()
 }
 
@@ -238,7 +236,7 @@ fn quoted_pair_end(input: &[u8]) -> Option<usize> {
         return None;
     }
     let after = input.get(eq + 1..)?;
-    let open = after.iter().position(|&b| b != b' ' && b != b'\t')?;
+    let open = after.iter().position(|b| !is_wsp(b))?;
     if after.get(open) != Some(&b'"') {
         return None;
     }
