@@ -336,6 +336,9 @@ fn display_is_canonical_and_reads_back() {
         ("=a=b", "=a=b"),
         ("a=b; domain=..x", "a=b; Domain=..x"),
         ("a=b; domain=.", "a=b; Domain=."),
+        // 5.2.3 strips the dot after the value is trimmed: the domain
+        // " x" keeps its dot when written, or trimming would eat the SP.
+        ("a=b; domain=. x", "a=b; Domain=. x"),
         ("a=b; Domain=x.com; Domain=", "a=b; Domain=x.com; Domain="),
         (
             "a=b; max-age=-0; samesite=lax; x=1; partitioned",

@@ -438,9 +438,10 @@ impl fmt::Display for SetCookie<'_> {
         // RFC 6265: an empty Domain= is ignored, so the RFC 6265 view is
         // written first and the RFC 6265bis view (possibly empty) last.
         if let Some(domain) = self.domain_ignoring_empty {
-            // Parsing removes one leading dot, so put one back where the
-            // domain is empty or itself starts with a dot.
-            let dot = if domain.is_empty() || domain.starts_with('.') {
+            // Parsing trims the value, then removes one leading dot, so put
+            // one back where the domain is empty or itself starts with a dot
+            // or with WSP (from `Domain=. x`), which would be trimmed away.
+            let dot = if domain.is_empty() || domain.starts_with(['.', ' ', '\t']) {
                 "."
             } else {
                 ""
