@@ -162,6 +162,31 @@ proptest! {
         }
     }
 
+    /// Without RFC 2109 `$`-items, the word-at-a-time scanner reads a
+    /// Cookie header exactly as the plain model does: split at every `;`,
+    /// drop items with a control character (RFC 6265bis section 5.6 step
+    /// 1), split at the first `=` (none: a nameless cookie), trim WSP, drop
+    /// empty items.
+    #[test]
+    fn cookie_header_matches_the_split_model(header in header_like()) {
+        let header = header.replace('$', "");
+        let is_ctl = |c: char| (c < ' ' && c != '\t') || c == '\x7f';
+        let wsp: &[char] = &[' ', '\t'];
+        let model: Vec<(&str, &str)> = header
+            .strip_prefix(',')
+            .unwrap_or(&header)
+            .split(';')
+            .filter(|item| !item.contains(is_ctl))
+            .map(|item| match item.split_once('=') {
+                Some((name, value)) => (name.trim_matches(wsp), value.trim_matches(wsp)),
+                None => ("", item.trim_matches(wsp)),
+            })
+            .filter(|(name, value)| !name.is_empty() || !value.is_empty())
+            .collect();
+        let parsed: Vec<(&str, &str)> = parse_cookie_header(&header).map(|p| (p.name(), p.value())).collect();
+        prop_assert_eq!(parsed, model);
+    }
+
     /// IMF-fixdate output reads back through the cookie-date algorithm.
     #[test]
     fn date_round_trip(t in cookie_instant()) {
