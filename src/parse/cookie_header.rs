@@ -25,36 +25,43 @@ pub struct CookiePair<'a> {
 
 impl<'a> CookiePair<'a> {
     /// The cookie name; empty for a nameless cookie.
+    #[inline]
     pub fn name(&self) -> &'a str {
         self.name
     }
 
     /// The cookie value as sent (quotes included).
+    #[inline]
     pub fn value(&self) -> &'a str {
         self.value
     }
 
     /// The value without one pair of surrounding double quotes.
+    #[inline]
     pub fn value_unquoted(&self) -> &'a str {
         super::set_cookie::unquote(self.value)
     }
 
     /// The header's RFC 2109 `$Version`, unquoted.
+    #[inline]
     pub fn version(&self) -> Option<&'a str> {
         self.version
     }
 
     /// The RFC 2109 `$Path` that followed this cookie, unquoted.
+    #[inline]
     pub fn path(&self) -> Option<&'a str> {
         self.path
     }
 
     /// The RFC 2109 `$Domain` that followed this cookie, unquoted.
+    #[inline]
     pub fn domain(&self) -> Option<&'a str> {
         self.domain
     }
 
     /// The RFC 2965 `$Port` that followed this cookie, unquoted.
+    #[inline]
     pub fn port(&self) -> Option<&'a str> {
         self.port
     }
@@ -142,6 +149,7 @@ pub struct CookiePairs<'a> {
 impl<'a> CookiePairs<'a> {
     /// The next non-empty item without control characters, split at `=`
     /// and trimmed.
+    #[inline]
     fn next_item(&mut self) -> Option<(&'a str, &'a str)> {
         if let Some(item) = self.peeked.take() {
             return Some(item);
@@ -214,6 +222,7 @@ fn dollar_attribute(name: &str) -> Option<Dollar> {
 impl<'a> Iterator for CookiePairs<'a> {
     type Item = CookiePair<'a>;
 
+    #[inline]
     fn next(&mut self) -> Option<CookiePair<'a>> {
         let mut pair = loop {
             let (name, value) = self.next_item()?;

@@ -188,6 +188,7 @@ impl<'a> SetCookie<'a> {
     }
 
     /// The cookie name, trimmed of WSP. Empty for a nameless cookie.
+    #[inline]
     pub fn name(&self) -> &'a str {
         self.name
     }
@@ -197,6 +198,7 @@ impl<'a> SetCookie<'a> {
     /// RFC 6265 section 4.1.1 allows a value in double quotes and leaves
     /// their meaning to the server, so the jar stores and sends them
     /// unchanged; [`SetCookie::value_unquoted`] gives the inner text.
+    #[inline]
     pub fn value(&self) -> &'a str {
         self.value
     }
@@ -211,6 +213,7 @@ impl<'a> SetCookie<'a> {
     /// assert_eq!((c.value(), c.value_unquoted()), (r#""a b""#, "a b"));
     /// # Ok::<(), cookiejar::ParseError>(())
     /// ```
+    #[inline]
     pub fn value_unquoted(&self) -> &'a str {
         unquote(self.value)
     }
@@ -220,6 +223,7 @@ impl<'a> SetCookie<'a> {
     /// RFC 6265bis stores such a cookie with an empty name (and sends it as
     /// just its value); RFC 6265 section 5.2 steps 2 and 5 ignore it. The
     /// jar's profile decides.
+    #[inline]
     pub fn is_nameless(&self) -> bool {
         self.name.is_empty()
     }
@@ -227,6 +231,7 @@ impl<'a> SetCookie<'a> {
     /// The `Expires` attribute after the cookie-date algorithm of RFC 6265
     /// section 5.1.1: the last one that parsed. `None` if absent or if no
     /// value parsed.
+    #[inline]
     pub fn expires(&self) -> Option<OffsetDateTime> {
         self.expires
     }
@@ -235,6 +240,7 @@ impl<'a> SetCookie<'a> {
     /// valid one, saturated to `i64`. Zero or negative means "expire now".
     /// When both are present, `Max-Age` wins over `Expires` (section 5.3
     /// step 3), which the jar applies.
+    #[inline]
     pub fn max_age(&self) -> Option<i64> {
         self.max_age
     }
@@ -242,6 +248,7 @@ impl<'a> SetCookie<'a> {
     /// The last `Domain` attribute, without a leading `.`, as RFC 6265bis
     /// section 5.6.3 reads it: `Some("")` for a trailing `Domain=`, which
     /// makes the cookie host-only. Case is kept: the jar canonicalizes.
+    #[inline]
     pub fn domain(&self) -> Option<&'a str> {
         self.domain
     }
@@ -249,6 +256,7 @@ impl<'a> SetCookie<'a> {
     /// The last non-empty `Domain` attribute, as RFC 6265 section 5.2.3
     /// reads it ("the user agent SHOULD ignore the cookie-av entirely" when
     /// the value is empty).
+    #[inline]
     pub fn domain_ignoring_empty(&self) -> Option<&'a str> {
         self.domain_ignoring_empty
     }
@@ -256,37 +264,44 @@ impl<'a> SetCookie<'a> {
     /// The last `Path` attribute if it starts with `/`; `None` if absent or
     /// if the last one was empty or relative (RFC 6265 section 5.2.4: use
     /// the default path).
+    #[inline]
     pub fn path(&self) -> Option<&'a str> {
         self.path
     }
 
     /// The `Secure` attribute (RFC 6265 section 5.2.5).
+    #[inline]
     pub fn secure(&self) -> bool {
         self.secure
     }
 
     /// The `HttpOnly` attribute (RFC 6265 section 5.2.6).
+    #[inline]
     pub fn http_only(&self) -> bool {
         self.http_only
     }
 
     /// The `SameSite` attribute (RFC 6265bis section 5.6.7); `None` if
     /// absent or if the last one had an unknown value ("Default").
+    #[inline]
     pub fn same_site(&self) -> Option<SameSite> {
         self.same_site
     }
 
     /// The `Partitioned` attribute (CHIPS).
+    #[inline]
     pub fn partitioned(&self) -> bool {
         self.partitioned
     }
 
     /// The RFC 2109 `Version` attribute as sent (section 4.2.2), e.g. `"1"`.
+    #[inline]
     pub fn version(&self) -> Option<&'a str> {
         self.version
     }
 
     /// The RFC 2109 `Comment` attribute as sent (section 4.2.2).
+    #[inline]
     pub fn comment(&self) -> Option<&'a str> {
         self.comment
     }
