@@ -80,9 +80,16 @@ impl SameSite {
     /// The attribute value, case-insensitive; `None` for anything else,
     /// which RFC 6265bis section 5.6.7 treats as "Default".
     pub(crate) fn from_attribute(value: &str) -> Option<SameSite> {
-        [SameSite::Strict, SameSite::Lax, SameSite::None]
+        const MODES: [(grammar::Keyword, SameSite); 3] = [
+            (grammar::Keyword::new("strict"), SameSite::Strict),
+            (grammar::Keyword::new("lax"), SameSite::Lax),
+            (grammar::Keyword::new("none"), SameSite::None),
+        ];
+        let token = grammar::Token::new(value)?;
+        MODES
             .into_iter()
-            .find(|mode| value.eq_ignore_ascii_case(mode.as_str()))
+            .find(|(keyword, _)| keyword.matches(token))
+            .map(|(_, mode)| mode)
     }
 
     /// `"Strict"`, `"Lax"` or `"None"`.

@@ -5,7 +5,7 @@
 //! `Max-Age` stays a delta, the default path is left to the jar, and the
 //! jar's profile decides what to do with a nameless cookie.
 
-use super::grammar;
+use super::grammar::{self, Keyword, Token};
 use super::{attribute_str, sub_str, ParseError, SameSite};
 use crate::parse::date::{parse_cookie_date, HttpDate};
 use std::fmt;
@@ -144,23 +144,25 @@ impl<'a> SetCookie<'a> {
     /// MUST process the cookie-av" by case-insensitive name; unknown names
     /// are ignored here and stay reachable through `unknown_attributes`.
     fn apply_attribute(&mut self, name: &'a str, value: &'a str) {
-        // Dispatch on the length, then one case-insensitive comparison.
-        let is = |known: &str| name.eq_ignore_ascii_case(known);
+        // Dispatch on the length, then one case-insensitive comparison of
+        // the name as one word.
+        let token = Token::new(name);
+        let is = |known: Keyword| token.is_some_and(|token| known.matches(token));
         match name.len() {
             // Section 5.2.1: an unparsable date ignores the cookie-av, so an
             // earlier valid Expires stays.
-            7 if is("expires") => {
+            7 if is(EXPIRES) => {
                 if let Some(date) = parse_cookie_date(value) {
                     self.expires = Some(date);
                 }
             }
             // Section 5.2.2.
-            7 if is("max-age") => {
+            7 if is(MAX_AGE) => {
                 if let Some(delta) = grammar::max_age(value.as_bytes()) {
                     self.max_age = Some(delta);
                 }
             }
-            6 if is("domain") => {
+            6 if is(DOMAIN) => {
                 // Section 5.2.3: "If the first character of the
                 // attribute-value string is %x2E ("."): Let cookie-domain be
                 // the attribute-value without the leading %x2E (".")."
@@ -175,14 +177,14 @@ impl<'a> SetCookie<'a> {
             }
             // Section 5.2.4: an empty or relative path means "the default
             // path", which only the jar can compute.
-            4 if is("path") => self.path = value.starts_with('/').then_some(value),
-            6 if is("secure") => self.secure = true, // Section 5.2.5.
-            8 if is("httponly") => self.http_only = true, // Section 5.2.6.
+            4 if is(PATH) => self.path = value.starts_with('/').then_some(value),
+            6 if is(SECURE) => self.secure = true, // Section 5.2.5.
+            8 if is(HTTP_ONLY) => self.http_only = true, // Section 5.2.6.
             // RFC 6265bis section 5.6.7: any other value is "Default".
-            8 if is("samesite") => self.same_site = SameSite::from_attribute(value),
-            11 if is("partitioned") => self.partitioned = true,
-            7 if is("version") => self.version = Some(value), // RFC 2109 section 4.2.2.
-            7 if is("comment") => self.comment = Some(value), // RFC 2109 section 4.2.2.
+            8 if is(SAME_SITE) => self.same_site = SameSite::from_attribute(value),
+            11 if name.eq_ignore_ascii_case("partitioned") => self.partitioned = true,
+            7 if is(VERSION) => self.version = Some(value), // RFC 2109 section 4.2.2.
+            7 if is(COMMENT) => self.comment = Some(value), // RFC 2109 section 4.2.2.
             _ => {}
         }
     }
@@ -350,6 +352,18 @@ impl<'a> SetCookie<'a> {
             .filter(|(name, _)| !is_known_attribute(name))
     }
 }
+
+// The attribute names of RFC 6265 section 5.2 and RFC 2109 section 4.2.2
+// that fit in one word, for `apply_attribute`.
+const EXPIRES: Keyword = Keyword::new("expires");
+const MAX_AGE: Keyword = Keyword::new("max-age");
+const DOMAIN: Keyword = Keyword::new("domain");
+const PATH: Keyword = Keyword::new("path");
+const SECURE: Keyword = Keyword::new("secure");
+const HTTP_ONLY: Keyword = Keyword::new("httponly");
+const SAME_SITE: Keyword = Keyword::new("samesite");
+const VERSION: Keyword = Keyword::new("version");
+const COMMENT: Keyword = Keyword::new("comment");
 
 /// The attribute names `SetCookie::parse` interprets.
 const KNOWN_ATTRIBUTES: [&str; 10] = [
