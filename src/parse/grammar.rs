@@ -63,6 +63,19 @@ fn padded_word(remainder: &[u8], pad: u8) -> u64 {
         .fold(LO * u64::from(pad), |word, &b| (word << 8) | u64::from(b))
 }
 
+/// The bytes of `input` after its whole words (`remainder`, non-empty) as
+/// one word, and the index of that word's first byte. When `input` has
+/// eight bytes or more this is simply its last eight bytes, one load that
+/// re-reads a few bytes the words already covered (harmless: a scan only
+/// gets here if they held no match); a shorter input is padded with `pad`.
+#[inline]
+fn tail_word(input: &[u8], remainder: &[u8], pad: u8) -> (usize, u64) {
+    match input.last_chunk::<8>() {
+        Some(last) => (input.len() - 8, u64::from_le_bytes(*last)),
+        None => (input.len() - remainder.len(), padded_word(remainder, pad)),
+    }
+}
+
 /// A case-insensitive ASCII keyword of at most eight bytes (an attribute
 /// name, a `SameSite` value) held as one word, so that matching a token
 /// against it is one OR and one comparison instead of a byte loop.
@@ -133,8 +146,9 @@ fn find_either(input: &[u8], a: u8, b: u8) -> Option<usize> {
     if remainder.is_empty() {
         return None;
     }
-    let found = hits(padded_word(remainder, 0));
-    (found != 0).then(|| input.len() - remainder.len() + found.trailing_zeros() as usize / 8)
+    let (at, word) = tail_word(input, remainder, 0);
+    let found = hits(word);
+    (found != 0).then(|| at + found.trailing_zeros() as usize / 8)
 }
 
 /// A nom parser: everything before the first `a` or `b` (or to the end).
@@ -156,7 +170,7 @@ fn take_till_either(a: u8, b: u8) -> impl Fn(&[u8]) -> PResult<'_, &[u8]> {
 /// This is the hottest rule (it runs once per cookie-av), so it is written
 /// directly over the bytes; nom's generic `pair(opt(preceded(tag ..)))`
 /// costs more here than the scan itself. It keeps nom's result type.
-#[inline]
+#[inline(always)]
 pub(crate) fn name_value_pair(input: &[u8]) -> PResult<'_, Pair<'_>> {
     let (rest, name) = take_till_either(b';', b'=')(input)?;
     match rest.split_first() {
@@ -224,12 +238,15 @@ pub(crate) fn skip_wsp(input: &[u8]) -> &[u8] {
 pub(crate) fn contains_ctl(input: &[u8]) -> bool {
     let suspect = |w: u64| bytes_below(w, 0x20) | bytes_equal(w, 0x7F);
     let (words, remainder) = words(input);
-    // Branch-free over the words (the tail padded with spaces): any byte
-    // below 0x20 or a DEL. Only then (a control character, or just an HTAB)
-    // look byte by byte.
-    let suspects = words.fold(suspect(padded_word(remainder, b' ')), |acc, (_, w)| {
-        acc | suspect(w)
-    });
+    // Branch-free over the words and the tail (padded with spaces): any
+    // byte below 0x20 or a DEL. Only then (a control character, or just an
+    // HTAB) look byte by byte.
+    let tail = if remainder.is_empty() {
+        0
+    } else {
+        suspect(tail_word(input, remainder, b' ').1)
+    };
+    let suspects = words.fold(tail, |acc, (_, w)| acc | suspect(w));
     suspects != 0 && input.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7F)
 }
 
