@@ -319,6 +319,22 @@ mod tests {
     }
 
     #[test]
+    fn dollar_attributes_attach_in_modern_headers_too() {
+        for header in [
+            "a=1; $Path=/x; b=2",
+            "a=1;$Path=/x; b=2",
+            "a=1;  $Path=/x; b=2",
+            "a=1;\t$Path=/x; b=2",
+            "a=1; \t$Path=/x; b=2",
+        ] {
+            let got: Vec<_> = parse_cookie_header(header).collect();
+            assert_eq!(got.len(), 2, "{header:?}");
+            assert_eq!((got[0].name(), got[0].path()), ("a", Some("/x")), "{header:?}");
+            assert_eq!((got[1].name(), got[1].path()), ("b", None), "{header:?}");
+        }
+    }
+
+    #[test]
     fn several_headers_concatenate() {
         let got: Vec<_> = parse_cookie_headers(["a=1", "", "b=2; c=3"])
             .map(|c| c.name())
