@@ -329,7 +329,11 @@ mod tests {
         ] {
             let got: Vec<_> = parse_cookie_header(header).collect();
             assert_eq!(got.len(), 2, "{header:?}");
-            assert_eq!((got[0].name(), got[0].path()), ("a", Some("/x")), "{header:?}");
+            assert_eq!(
+                (got[0].name(), got[0].path()),
+                ("a", Some("/x")),
+                "{header:?}"
+            );
             assert_eq!((got[1].name(), got[1].path()), ("b", None), "{header:?}");
         }
     }

@@ -144,25 +144,24 @@ impl<'a> SetCookie<'a> {
     /// MUST process the cookie-av" by case-insensitive name; unknown names
     /// are ignored here and stay reachable through `unknown_attributes`.
     fn apply_attribute(&mut self, name: &'a str, value: &'a str) {
-        // Dispatch on the length, then one case-insensitive comparison of
-        // the name as one word.
-        let token = Token::new(name);
-        let is = |known: Keyword| token.is_some_and(|token| known.matches(token));
-        match name.len() {
+        let Some(known) = Known::of(name) else {
+            return;
+        };
+        match known {
             // Section 5.2.1: an unparsable date ignores the cookie-av, so an
             // earlier valid Expires stays.
-            7 if is(EXPIRES) => {
+            Known::Expires => {
                 if let Some(date) = parse_cookie_date(value) {
                     self.expires = Some(date);
                 }
             }
             // Section 5.2.2.
-            7 if is(MAX_AGE) => {
+            Known::MaxAge => {
                 if let Some(delta) = grammar::max_age(value.as_bytes()) {
                     self.max_age = Some(delta);
                 }
             }
-            6 if is(DOMAIN) => {
+            Known::Domain => {
                 // Section 5.2.3: "If the first character of the
                 // attribute-value string is %x2E ("."): Let cookie-domain be
                 // the attribute-value without the leading %x2E (".")."
@@ -177,15 +176,14 @@ impl<'a> SetCookie<'a> {
             }
             // Section 5.2.4: an empty or relative path means "the default
             // path", which only the jar can compute.
-            4 if is(PATH) => self.path = value.starts_with('/').then_some(value),
-            6 if is(SECURE) => self.secure = true, // Section 5.2.5.
-            8 if is(HTTP_ONLY) => self.http_only = true, // Section 5.2.6.
+            Known::Path => self.path = value.starts_with('/').then_some(value),
+            Known::Secure => self.secure = true, // Section 5.2.5.
+            Known::HttpOnly => self.http_only = true, // Section 5.2.6.
             // RFC 6265bis section 5.6.7: any other value is "Default".
-            8 if is(SAME_SITE) => self.same_site = SameSite::from_attribute(value),
-            11 if name.eq_ignore_ascii_case("partitioned") => self.partitioned = true,
-            7 if is(VERSION) => self.version = Some(value), // RFC 2109 section 4.2.2.
-            7 if is(COMMENT) => self.comment = Some(value), // RFC 2109 section 4.2.2.
-            _ => {}
+            Known::SameSite => self.same_site = SameSite::from_attribute(value),
+            Known::Partitioned => self.partitioned = true,
+            Known::Version => self.version = Some(value), // RFC 2109 section 4.2.2.
+            Known::Comment => self.comment = Some(value), // RFC 2109 section 4.2.2.
         }
     }
 
@@ -353,36 +351,46 @@ impl<'a> SetCookie<'a> {
     }
 }
 
-// The attribute names of RFC 6265 section 5.2 and RFC 2109 section 4.2.2
-// that fit in one word, for `apply_attribute`.
-const EXPIRES: Keyword = Keyword::new("expires");
-const MAX_AGE: Keyword = Keyword::new("max-age");
-const DOMAIN: Keyword = Keyword::new("domain");
-const PATH: Keyword = Keyword::new("path");
-const SECURE: Keyword = Keyword::new("secure");
-const HTTP_ONLY: Keyword = Keyword::new("httponly");
-const SAME_SITE: Keyword = Keyword::new("samesite");
-const VERSION: Keyword = Keyword::new("version");
-const COMMENT: Keyword = Keyword::new("comment");
+/// The attributes `SetCookie::parse` interprets: RFC 6265 section 5.2,
+/// RFC 6265bis `SameSite`, CHIPS `Partitioned`, RFC 2109 section 4.2.2.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Expires,
+    MaxAge,
+    Domain,
+    Path,
+    Secure,
+    HttpOnly,
+    SameSite,
+    Partitioned,
+    Version,
+    Comment,
+}
 
-/// The attribute names `SetCookie::parse` interprets.
-const KNOWN_ATTRIBUTES: [&str; 10] = [
-    "expires",
-    "max-age",
-    "domain",
-    "path",
-    "secure",
-    "httponly",
-    "samesite",
-    "partitioned",
-    "version",
-    "comment",
-];
+impl Known {
+    /// The attribute `name` stands for, case-insensitively: a dispatch on
+    /// the length, then the name compared as one word.
+    fn of(name: &str) -> Option<Known> {
+        let token = Token::new(name);
+        let is = |known: Keyword| token.is_some_and(|token| known.matches(token));
+        Some(match name.len() {
+            7 if is(const { Keyword::new("expires") }) => Known::Expires,
+            7 if is(const { Keyword::new("max-age") }) => Known::MaxAge,
+            6 if is(const { Keyword::new("domain") }) => Known::Domain,
+            4 if is(const { Keyword::new("path") }) => Known::Path,
+            6 if is(const { Keyword::new("secure") }) => Known::Secure,
+            8 if is(const { Keyword::new("httponly") }) => Known::HttpOnly,
+            8 if is(const { Keyword::new("samesite") }) => Known::SameSite,
+            11 if name.eq_ignore_ascii_case("partitioned") => Known::Partitioned,
+            7 if is(const { Keyword::new("version") }) => Known::Version,
+            7 if is(const { Keyword::new("comment") }) => Known::Comment,
+            _ => return None,
+        })
+    }
+}
 
 fn is_known_attribute(name: &str) -> bool {
-    KNOWN_ATTRIBUTES
-        .iter()
-        .any(|known| name.eq_ignore_ascii_case(known))
+    Known::of(name).is_some()
 }
 
 pub(crate) fn unquote(value: &str) -> &str {
