@@ -125,7 +125,22 @@ impl Token {
     /// `None` for a token longer than eight bytes: no keyword is.
     #[inline]
     pub(crate) fn new(token: &str) -> Option<Token> {
-        (token.len() <= 8).then(|| Token(padded_word(token.as_bytes(), 0xFF)))
+        let bytes = token.as_bytes();
+        let len = bytes.len();
+        // Four to eight bytes (every attribute name but `Path`): two
+        // overlapping four-byte loads instead of a byte loop.
+        let u32_at =
+            |chunk: Option<&[u8; 4]>| chunk.map_or(0, |c| u64::from(u32::from_le_bytes(*c)));
+        let word = match len {
+            4..=8 => {
+                let word =
+                    u32_at(bytes.first_chunk()) | (u32_at(bytes.last_chunk()) << (8 * (len - 4)));
+                word | u64::MAX.checked_shl(8 * len as u32).unwrap_or(0)
+            }
+            0..=3 => padded_word(bytes, 0xFF),
+            _ => return None,
+        };
+        Some(Token(word))
     }
 }
 
