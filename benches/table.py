@@ -5,9 +5,17 @@ Usage: cargo bench --bench parse && python3 benches/table.py
        cargo bench --bench jar && python3 benches/table.py jar_lookup jar_store
 Reads target/criterion/<group>/<impl>[/<size>]/new/{estimates,benchmark}.json
 and compares every implementation with `cookiejar` from the same run.
+
+On a noisy machine, run the bench several times into named baselines and
+give their names: every ratio is still taken within one run, and the table
+shows the median over the runs and their range.
+
+       for i in 1 2 3 4 5; do cargo bench --bench parse -- --save-baseline run$i; done
+       python3 benches/table.py --baselines run1 run2 run3 run4 run5
 """
 import json
 import pathlib
+import statistics
 import sys
 
 root = pathlib.Path(__file__).resolve().parent.parent / "target" / "criterion"
@@ -17,11 +25,11 @@ JAR_PEERS = {"jar_lookup": "cookie_store", "jar_store": "cookie_store"}
 JAR_LABELS = {"jar_lookup": "lookup (`Cookie` header)", "jar_store": "store (replace one)"}
 
 
-def load(group, impl, size):
+def load(group, impl, size, run="new"):
     d = root / group / impl / size if size else root / group / impl
     try:
-        est = json.loads((d / "new" / "estimates.json").read_text())
-        bench = json.loads((d / "new" / "benchmark.json").read_text())
+        est = json.loads((d / run / "estimates.json").read_text())
+        bench = json.loads((d / run / "benchmark.json").read_text())
     except FileNotFoundError:
         return None
     ns = est["median"]["point_estimate"]
@@ -60,26 +68,34 @@ def locked_version(package):
     return ""
 
 
-def parse_table(groups):
+def parse_table(groups, runs):
+    """One row per input. Times are medians over `runs`; every ratio is
+    taken within one run, then its median (and range, for several runs)."""
     rows = []
     for group in groups:
         for size in sizes_of(group) or [None]:
-            ours = load(group, "cookiejar", size)
-            count = load(group, "memchr_count", size)
-            tokens = load(group, "memchr_tokens", size)
-            if not ours or not count or not tokens:
-                continue
-            ns, nbytes = ours
-            mbs = nbytes / ns * 1e3 if nbytes else float("nan")
             for peer in PEERS.get(group, []):
-                theirs = load(group, peer, size)
-                if not theirs:
+                per_run = []
+                for run in runs:
+                    found = [load(group, impl, size, run) for impl in ("cookiejar", peer, "memchr_tokens", "memchr_count")]
+                    if all(found):
+                        per_run.append([ns for ns, _ in found])
+                if not per_run:
                     continue
+                nbytes = load(group, "cookiejar", size, runs[0])[1]
+                ours, theirs, tokens, count = (statistics.median(col) for col in zip(*per_run))
+
+                def ratio(num, den, bold=False):
+                    values = [r[num] / r[den] for r in per_run]
+                    text = f"**{statistics.median(values):.1f}x**" if bold else f"{statistics.median(values):.1f}x"
+                    return f"{text} ({min(values):.1f}-{max(values):.1f})" if len(values) > 1 else text
+
+                mbs = nbytes / ours * 1e3 if nbytes else float("nan")
                 label = f"{group} ({size} pairs)" if size else group
                 rows.append(
-                    f"| {label} | {nbytes} B | {fmt_ns(ns)} | {mbs:.0f} MB/s | {fmt_ns(theirs[0])} "
-                    f"| **{theirs[0] / ns:.1f}x** | {fmt_ns(tokens[0])} | **{ns / tokens[0]:.1f}x** "
-                    f"| {fmt_ns(count[0])} | {ns / count[0]:.1f}x |"
+                    f"| {label} | {nbytes} B | {fmt_ns(ours)} | {mbs:.0f} MB/s | {fmt_ns(theirs)} "
+                    f"| {ratio(1, 0, True)} | {fmt_ns(tokens)} | {ratio(0, 2, True)} "
+                    f"| {fmt_ns(count)} | {ratio(0, 3)} |"
                 )
     print("| input | bytes | cookiejar (median) | cookiejar | `cookie` 0.18 (median) | speed-up "
           "| memchr tokenizer | cookiejar / tokenizer | memchr count | cookiejar / count |")
@@ -111,11 +127,16 @@ def jar_table(groups):
     print("\n".join(rows))
 
 
-groups = sys.argv[1:] or ["set_cookie", "cookie_header"]
+args = sys.argv[1:]
+runs = ["new"]
+if "--baselines" in args:
+    at = args.index("--baselines")
+    runs, args = args[at + 1:], args[:at]
+groups = args or ["set_cookie", "cookie_header"]
 jar_groups = [g for g in groups if g in JAR_PEERS]
 other_groups = [g for g in groups if g not in JAR_PEERS]
 if other_groups:
-    parse_table(other_groups)
+    parse_table(other_groups, runs)
 if jar_groups:
     if other_groups:
         print()
