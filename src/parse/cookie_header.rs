@@ -151,25 +151,12 @@ impl<'a> CookiePairs<'a> {
     /// and trimmed.
     #[inline(always)]
     fn next_item(&mut self) -> Option<(&'a str, &'a str)> {
-        // RFC 2109 headers, and an item read ahead, take the general path;
-        // the common case stays short enough to inline into the caller.
+        // RFC 2109 headers and an item read ahead take the general path, so
+        // that the common case stays short enough to inline into the caller.
         if self.rfc2109 || self.peeked.is_some() {
             return self.next_item_general();
         }
-        loop {
-            let rest = match self.rest {
-                [] => return None,
-                // The SP after `;` (RFC 6265 section 4.2.1) is skipped here
-                // so that the trims below take their fast path.
-                [b';' | b',', b' ', rest @ ..] | [b';' | b',', rest @ ..] => rest,
-                rest => rest,
-            };
-            let ((name, value), tail) = grammar::request_item(rest, false);
-            self.rest = tail;
-            if let Some(item) = self.accept(name, value) {
-                return Some(item);
-            }
-        }
+        self.read_item(false)
     }
 
     /// [`Self::next_item`] for RFC 2109 headers (`,` separates too, values
@@ -179,37 +166,36 @@ impl<'a> CookiePairs<'a> {
         if let Some(item) = self.peeked.take() {
             return Some(item);
         }
+        self.read_item(self.rfc2109)
+    }
+
+    /// Reads items from `self.rest` up to the first that is not empty and
+    /// holds no control character.
+    #[inline(always)]
+    fn read_item(&mut self, rfc2109: bool) -> Option<(&'a str, &'a str)> {
         loop {
             let rest = match self.rest {
                 [] => return None,
-                [b';' | b',', rest @ ..] => rest,
+                // The SP after `;` (RFC 6265 section 4.2.1) is skipped here
+                // so that the trims below take their fast path.
+                [b';' | b',', b' ', rest @ ..] | [b';' | b',', rest @ ..] => rest,
                 rest => rest,
             };
-            let ((name, value), tail) =
-                grammar::request_item(grammar::skip_wsp(rest), self.rfc2109);
+            let ((name, value), tail) = grammar::request_item(rest, rfc2109);
             self.rest = tail;
-            if let Some(item) = self.accept(name, value) {
-                return Some(item);
+            let (name, value) = match value {
+                Some(value) => (grammar::trim_wsp(name), grammar::trim_wsp(value)),
+                // No `=`: a nameless cookie.
+                None => (&[][..], grammar::trim_wsp(name)),
+            };
+            if name.is_empty() && value.is_empty() {
+                continue;
             }
+            if self.has_ctl && (grammar::contains_ctl(name) || grammar::contains_ctl(value)) {
+                continue;
+            }
+            return Some((sub_str(self.header, name), sub_str(self.header, value)));
         }
-    }
-
-    /// An item split at its first `=` (`value` is `None` without one),
-    /// trimmed; `None` if it is empty or holds a control character.
-    #[inline(always)]
-    fn accept(&self, name: &[u8], value: Option<&[u8]>) -> Option<(&'a str, &'a str)> {
-        let (name, value) = match value {
-            Some(value) => (grammar::trim_wsp(name), grammar::trim_wsp(value)),
-            // No `=`: a nameless cookie.
-            None => (&[][..], grammar::trim_wsp(name)),
-        };
-        if name.is_empty() && value.is_empty() {
-            return None;
-        }
-        if self.has_ctl && (grammar::contains_ctl(name) || grammar::contains_ctl(value)) {
-            return None;
-        }
-        Some((sub_str(self.header, name), sub_str(self.header, value)))
     }
 }
 
@@ -345,6 +331,10 @@ mod tests {
         assert_eq!(pairs("$Version=1; a=1, b=2"), [("a", "1"), ("b", "2")]);
         assert_eq!(pairs("a=1, b=2"), [("a", "1, b=2")]);
         assert_eq!(
+            pairs("$Version=1;\t a=\"x;y\" ,  \tb=2;  $Path=/"),
+            [("a", "\"x;y\""), ("b", "2")]
+        );
+        assert_eq!(
             pairs(r#"$Version=1; a="x, y", b=2"#),
             [("a", "\"x, y\""), ("b", "2")]
         );
@@ -367,25 +357,6 @@ mod tests {
                 "{header:?}"
             );
             assert_eq!((got[1].name(), got[1].path()), ("b", None), "{header:?}");
-        }
-    }
-
-    proptest::proptest! {
-        /// The inlined fast path of `next_item` reads every header exactly
-        /// as the general path does.
-        #[test]
-        fn fast_path_agrees_with_the_general_path(parts in proptest::collection::vec(
-            proptest::sample::select(vec![
-                ";", "; ", ";  ", ";\t", "=", " ", "\t", ",", "\"", "\r", "a", "b1", "x=y",
-                "$Path", "$Domain", "$Version", "/p", "\u{e9}",
-            ]), 0..16)
-        ) {
-            let header = parts.concat();
-            let mut fast = parse_cookie_header(&header);
-            let mut general = fast.clone();
-            let fast: Vec<_> = std::iter::from_fn(|| fast.next_item()).collect();
-            let general: Vec<_> = std::iter::from_fn(|| general.next_item_general()).collect();
-            proptest::prop_assert_eq!(fast, general, "{:?}", header);
         }
     }
 
