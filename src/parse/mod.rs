@@ -44,7 +44,7 @@ pub enum ParseError {
 
 impl ParseError {
     /// A short, lower-case description of the error.
-    pub fn as_str(&self) -> &'static str {
+    pub const fn as_str(&self) -> &'static str {
         match self {
             ParseError::Empty => "cookie has an empty name and an empty value",
             ParseError::ControlCharacter => "cookie contains a control character",
@@ -80,10 +80,13 @@ impl SameSite {
     /// The attribute value, case-insensitive; `None` for anything else,
     /// which RFC 6265bis section 5.6.7 treats as "Default".
     pub(crate) fn from_attribute(value: &str) -> Option<SameSite> {
+        const fn keyword(mode: SameSite) -> (grammar::Keyword, SameSite) {
+            (grammar::Keyword::new(mode.as_str()), mode)
+        }
         const MODES: [(grammar::Keyword, SameSite); 3] = [
-            (grammar::Keyword::new("strict"), SameSite::Strict),
-            (grammar::Keyword::new("lax"), SameSite::Lax),
-            (grammar::Keyword::new("none"), SameSite::None),
+            keyword(SameSite::Strict),
+            keyword(SameSite::Lax),
+            keyword(SameSite::None),
         ];
         let token = grammar::Token::new(value)?;
         MODES
@@ -93,7 +96,7 @@ impl SameSite {
     }
 
     /// `"Strict"`, `"Lax"` or `"None"`.
-    pub fn as_str(&self) -> &'static str {
+    pub const fn as_str(&self) -> &'static str {
         match self {
             SameSite::Strict => "Strict",
             SameSite::Lax => "Lax",
