@@ -174,13 +174,13 @@ impl<'a> CookiePairs<'a> {
     #[inline(always)]
     fn read_item(&mut self, rfc2109: bool) -> Option<(&'a str, &'a str)> {
         loop {
-            let rest = match self.rest {
-                [] => return None,
-                // The SP after `;` (RFC 6265 section 4.2.1) is skipped here
-                // so that the trims below take their fast path.
-                [b';' | b',', b' ', rest @ ..] | [b';' | b',', rest @ ..] => rest,
-                rest => rest,
-            };
+            if self.rest.is_empty() {
+                return None;
+            }
+            // The SP after `;` (RFC 6265 section 4.2.1) is skipped here so
+            // that the trims below take their fast path.
+            let rest = after_separator(self.rest);
+            let rest = rest.strip_prefix(b" ").unwrap_or(rest);
             let ((name, value), tail) = grammar::request_item(rest, rfc2109);
             self.rest = tail;
             let (name, value) = match value {
@@ -205,11 +205,17 @@ impl CookiePairs<'_> {
         if let Some((name, _)) = self.peeked {
             return name.starts_with('$');
         }
-        let rest = match self.rest {
-            [b';' | b',', rest @ ..] => rest,
-            rest => rest,
-        };
-        grammar::skip_wsp(rest).first() == Some(&b'$')
+        grammar::skip_wsp(after_separator(self.rest)).first() == Some(&b'$')
+    }
+}
+
+/// `rest` past the `;` (or RFC 2109 `,`) that ended the item before it;
+/// the header's first item has none.
+#[inline(always)]
+fn after_separator(rest: &[u8]) -> &[u8] {
+    match rest {
+        [b';' | b',', rest @ ..] => rest,
+        rest => rest,
     }
 }
 
