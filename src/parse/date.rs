@@ -37,9 +37,14 @@ use time::{Date, Month, OffsetDateTime, Time};
 /// assert!(parse_cookie_date("Wed, 31 Feb 2024 07:28:00 GMT").is_none());
 /// ```
 pub fn parse_cookie_date(input: &str) -> Option<OffsetDateTime> {
-    match fixed_layout(input.as_bytes()) {
+    cookie_date(input.as_bytes())
+}
+
+/// [`parse_cookie_date`] on the bytes of a header.
+pub(crate) fn cookie_date(input: &[u8]) -> Option<OffsetDateTime> {
+    match fixed_layout(input) {
         Some(found) => found.into_date(),
-        None => general_algorithm(input.as_bytes()),
+        None => general_algorithm(input),
     }
 }
 

@@ -123,9 +123,12 @@ pub(crate) struct Token(u64);
 
 impl Token {
     /// `None` for a token longer than eight bytes: no keyword is.
+    ///
+    /// `bytes` must be a slice of UTF-8 text (the parsers pass slices of
+    /// the header `&str`): the padding relies on 0xFF never occurring in it.
     #[inline]
-    pub(crate) fn new(token: &str) -> Option<Token> {
-        let bytes = token.as_bytes();
+    pub(crate) fn new(bytes: &[u8]) -> Option<Token> {
+        debug_assert!(!bytes.contains(&0xFF), "a slice of UTF-8 text");
         let len = bytes.len();
         // Four to eight bytes (every attribute name but `Path`): two
         // overlapping four-byte loads instead of a byte loop.
@@ -467,10 +470,10 @@ mod tests {
             (Keyword::new(""), "", true),
         ];
         for &(keyword, token, want) in cases {
-            let got = Token::new(token).is_some_and(|t| keyword.matches(t));
+            let got = Token::new(token.as_bytes()).is_some_and(|t| keyword.matches(t));
             assert_eq!(got, want, "{token:?}");
         }
-        assert!(Token::new("partitioned").is_none());
+        assert!(Token::new(b"partitioned").is_none());
     }
 
     proptest::proptest! {
@@ -479,7 +482,7 @@ mod tests {
         #[test]
         fn keywords_agree_with_eq_ignore_ascii_case(token in "[eExXpPiIrRsSmMaAgG\\-\r\0\u{e9}]{0,9}") {
             for keyword in ["expires", "max-age", "age", "sam", ""] {
-                let got = Token::new(&token).is_some_and(|t| Keyword::new(keyword).matches(t));
+                let got = Token::new(token.as_bytes()).is_some_and(|t| Keyword::new(keyword).matches(t));
                 proptest::prop_assert_eq!(got, token.eq_ignore_ascii_case(keyword), "{:?} {:?}", token, keyword);
             }
         }

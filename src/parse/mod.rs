@@ -79,7 +79,7 @@ pub enum SameSite {
 impl SameSite {
     /// The attribute value, case-insensitive; `None` for anything else,
     /// which RFC 6265bis section 5.6.7 treats as "Default".
-    pub(crate) fn from_attribute(value: &str) -> Option<SameSite> {
+    pub(crate) fn from_attribute(value: &[u8]) -> Option<SameSite> {
         const fn keyword(mode: SameSite) -> (grammar::Keyword, SameSite) {
             (grammar::Keyword::new(mode.as_str()), mode)
         }

@@ -7,7 +7,7 @@
 
 use super::grammar::{self, Keyword, Token};
 use super::{attribute_str, sub_str, ParseError, SameSite};
-use crate::parse::date::{parse_cookie_date, HttpDate};
+use crate::parse::date::{cookie_date, HttpDate};
 use std::fmt;
 use time::OffsetDateTime;
 
@@ -133,8 +133,10 @@ impl<'a> SetCookie<'a> {
             http_only: false,
             partitioned: false,
         };
-        for (name, value) in cookie.attributes() {
-            cookie.apply_attribute(name, value);
+        // Bytes, not `&str`: only the values kept need the checked step
+        // back into text, and attribute names never do.
+        for (name, value) in RawAttributes(unparsed_attributes) {
+            cookie.apply_attribute(header, name, value);
         }
         Ok(cookie)
     }
@@ -143,21 +145,22 @@ impl<'a> SetCookie<'a> {
     /// (SameSite) and the CHIPS `Partitioned` attribute. "The user agent
     /// MUST process the cookie-av" by case-insensitive name; unknown names
     /// are ignored here and stay reachable through `unknown_attributes`.
-    fn apply_attribute(&mut self, name: &'a str, value: &'a str) {
+    fn apply_attribute(&mut self, header: &'a str, name: &[u8], value: &[u8]) {
         let Some(known) = Known::of(name) else {
             return;
         };
+        let text = |bytes| sub_str(header, bytes);
         match known {
             // Section 5.2.1: an unparsable date ignores the cookie-av, so an
             // earlier valid Expires stays.
             Known::Expires => {
-                if let Some(date) = parse_cookie_date(value) {
+                if let Some(date) = cookie_date(value) {
                     self.expires = Some(date);
                 }
             }
             // Section 5.2.2.
             Known::MaxAge => {
-                if let Some(delta) = grammar::max_age(value.as_bytes()) {
+                if let Some(delta) = grammar::max_age(value) {
                     self.max_age = Some(delta);
                 }
             }
@@ -165,7 +168,7 @@ impl<'a> SetCookie<'a> {
                 // Section 5.2.3: "If the first character of the
                 // attribute-value string is %x2E ("."): Let cookie-domain be
                 // the attribute-value without the leading %x2E (".")."
-                let domain = value.strip_prefix('.').unwrap_or(value);
+                let domain = text(value.strip_prefix(b".").unwrap_or(value));
                 self.domain = Some(domain);
                 // RFC 6265: "If the attribute-value is empty, the behavior is
                 // undefined. However, the user agent SHOULD ignore the
@@ -176,14 +179,14 @@ impl<'a> SetCookie<'a> {
             }
             // Section 5.2.4: an empty or relative path means "the default
             // path", which only the jar can compute.
-            Known::Path => self.path = value.starts_with('/').then_some(value),
+            Known::Path => self.path = value.starts_with(b"/").then(|| text(value)),
             Known::Secure => self.secure = true, // Section 5.2.5.
             Known::HttpOnly => self.http_only = true, // Section 5.2.6.
             // RFC 6265bis section 5.6.7: any other value is "Default".
             Known::SameSite => self.same_site = SameSite::from_attribute(value),
             Known::Partitioned => self.partitioned = true,
-            Known::Version => self.version = Some(value), // RFC 2109 section 4.2.2.
-            Known::Comment => self.comment = Some(value), // RFC 2109 section 4.2.2.
+            Known::Version => self.version = Some(text(value)), // RFC 2109 section 4.2.2.
+            Known::Comment => self.comment = Some(text(value)), // RFC 2109 section 4.2.2.
         }
     }
 
@@ -312,7 +315,7 @@ impl<'a> SetCookie<'a> {
     pub fn attributes(&self) -> Attributes<'a> {
         Attributes {
             header: self.unparsed_attributes,
-            rest: self.unparsed_attributes.as_bytes(),
+            raw: RawAttributes(self.unparsed_attributes.as_bytes()),
         }
     }
 
@@ -347,7 +350,7 @@ impl<'a> SetCookie<'a> {
     /// ```
     pub fn unknown_attributes(&self) -> impl Iterator<Item = (&'a str, &'a str)> {
         self.attributes()
-            .filter(|(name, _)| !is_known_attribute(name))
+            .filter(|(name, _)| Known::of(name.as_bytes()).is_none())
     }
 }
 
@@ -370,7 +373,7 @@ enum Known {
 impl Known {
     /// The attribute `name` stands for, case-insensitively: a dispatch on
     /// the length, then the name compared as one word.
-    fn of(name: &str) -> Option<Known> {
+    fn of(name: &[u8]) -> Option<Known> {
         let token = Token::new(name);
         let is = |known: Keyword| token.is_some_and(|token| known.matches(token));
         Some(match name.len() {
@@ -381,16 +384,12 @@ impl Known {
             6 if is(const { Keyword::new("secure") }) => Known::Secure,
             8 if is(const { Keyword::new("httponly") }) => Known::HttpOnly,
             8 if is(const { Keyword::new("samesite") }) => Known::SameSite,
-            11 if name.eq_ignore_ascii_case("partitioned") => Known::Partitioned,
+            11 if name.eq_ignore_ascii_case(b"partitioned") => Known::Partitioned,
             7 if is(const { Keyword::new("version") }) => Known::Version,
             7 if is(const { Keyword::new("comment") }) => Known::Comment,
             _ => return None,
         })
     }
-}
-
-fn is_known_attribute(name: &str) -> bool {
-    Known::of(name).is_some()
 }
 
 pub(crate) fn unquote(value: &str) -> &str {
@@ -405,17 +404,31 @@ pub(crate) fn unquote(value: &str) -> &str {
 #[derive(Debug, Clone)]
 pub struct Attributes<'a> {
     header: &'a str,
-    rest: &'a [u8],
+    raw: RawAttributes<'a>,
 }
 
 impl<'a> Iterator for Attributes<'a> {
     type Item = (&'a str, &'a str);
 
     fn next(&mut self) -> Option<Self::Item> {
+        let (name, value) = self.raw.next()?;
+        Some(attribute_str(self.header, name, value))
+    }
+}
+
+/// The cookie-avs of the unparsed-attributes as byte slices of the header.
+#[derive(Debug, Clone)]
+struct RawAttributes<'a>(&'a [u8]);
+
+impl<'a> Iterator for RawAttributes<'a> {
+    type Item = (&'a [u8], &'a [u8]);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
         loop {
             // RFC 6265 section 5.2, attribute steps 1 to 4.
-            let (rest, (name, value)) = grammar::cookie_av(self.rest).ok()?;
-            self.rest = rest;
+            let (rest, (name, value)) = grammar::cookie_av(self.0).ok()?;
+            self.0 = rest;
             // Step 5.
             let (name, value) = (
                 grammar::trim_wsp(name),
@@ -424,7 +437,7 @@ impl<'a> Iterator for Attributes<'a> {
             if value.len() > MAX_ATTRIBUTE_VALUE_BYTES {
                 continue; // RFC 6265bis section 5.6: ignore the cookie-av.
             }
-            return Some(attribute_str(self.header, name, value));
+            return Some((name, value));
         }
     }
 }
