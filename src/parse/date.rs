@@ -109,23 +109,26 @@ fn two_digits(tens: u8, ones: u8) -> Option<u8> {
 #[inline(never)]
 fn general_algorithm(input: &[u8]) -> Option<OffsetDateTime> {
     let mut found = Found::default();
-    let mut rest = input;
-    // Step 1: the date-tokens are the runs of non-delimiters.
-    // Step 2: process each date-token in order.
-    while let Some(start) = rest.iter().position(|&b| !is_delimiter(b)) {
-        let (_, from_token) = rest.split_at(start);
-        let end = from_token
-            .iter()
-            .position(|&b| is_delimiter(b))
-            .unwrap_or(from_token.len());
-        let (token, after) = from_token.split_at(end);
-        found.take(token);
-        if found.is_complete() {
-            // Later tokens cannot change anything: every substep of step 2
-            // first checks that its flag is not yet set.
-            break;
+    let mut token_start = None;
+    // Step 1: the date-tokens are the runs of non-delimiters, found in one
+    // pass. Step 2: process each date-token in order.
+    for (at, &byte) in input.iter().enumerate() {
+        match (is_delimiter(byte), token_start) {
+            (false, None) => token_start = Some(at),
+            (true, Some(start)) => {
+                token_start = None;
+                found.take(input.get(start..at).unwrap_or_default());
+                if found.is_complete() {
+                    // Later tokens cannot change anything: every substep of
+                    // step 2 first checks that its flag is not yet set.
+                    return found.into_date();
+                }
+            }
+            _ => {}
         }
-        rest = after;
+    }
+    if let Some(start) = token_start {
+        found.take(input.get(start..).unwrap_or_default());
     }
     found.into_date()
 }
