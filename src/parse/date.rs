@@ -57,23 +57,21 @@ pub(crate) fn cookie_date(input: &[u8]) -> Option<OffsetDateTime> {
 /// including a day name that is a month name, takes the general path. A
 /// property test checks both agree.
 fn fixed_layout(b: &[u8]) -> Option<Found> {
-    let (day_name, [d0, d1, sep, m0, m1, m2, sep2], year, clock) = match *b {
-        [ref day_name @ .., b',', b' ', d0, d1, sep, m0, m1, m2, sep2, y0, y1, y2, y3, b' ', h0, h1, b':', i0, i1, b':', s0, s1, b' ', b'G', b'M', b'T'] => {
-            (
-                day_name,
-                [d0, d1, sep, m0, m1, m2, sep2],
-                u16::from(two_digits(y0, y1)?) * 100 + u16::from(two_digits(y2, y3)?),
-                [h0, h1, i0, i1, s0, s1],
-            )
-        }
-        [ref day_name @ .., b',', b' ', d0, d1, sep, m0, m1, m2, sep2, y0, y1, b' ', h0, h1, b':', i0, i1, b':', s0, s1, b' ', b'G', b'M', b'T'] => {
-            (
-                day_name,
-                [d0, d1, sep, m0, m1, m2, sep2],
-                u16::from(two_digits(y0, y1)?),
-                [h0, h1, i0, i1, s0, s1],
-            )
-        }
+    let [ref date @ .., b' ', h0, h1, b':', i0, i1, b':', s0, s1, b' ', b'G', b'M', b'T'] = *b
+    else {
+        return None;
+    };
+    let (day_name, [d0, d1, sep, m0, m1, m2, sep2], year) = match *date {
+        [ref day_name @ .., b',', b' ', d0, d1, sep, m0, m1, m2, sep2, y0, y1, y2, y3] => (
+            day_name,
+            [d0, d1, sep, m0, m1, m2, sep2],
+            u16::from(two_digits(y0, y1)?) * 100 + u16::from(two_digits(y2, y3)?),
+        ),
+        [ref day_name @ .., b',', b' ', d0, d1, sep, m0, m1, m2, sep2, y0, y1] => (
+            day_name,
+            [d0, d1, sep, m0, m1, m2, sep2],
+            u16::from(two_digits(y0, y1)?),
+        ),
         _ => return None,
     };
     // The day name must match no production (one token of letters, not
@@ -86,7 +84,6 @@ fn fixed_layout(b: &[u8]) -> Option<Found> {
     {
         return None;
     }
-    let [h0, h1, i0, i1, s0, s1] = clock;
     Some(Found {
         time: Some((
             two_digits(h0, h1)?,
