@@ -124,8 +124,9 @@ pub(crate) struct Token(u64);
 impl Token {
     /// `None` for a token longer than eight bytes: no keyword is.
     ///
-    /// `bytes` must be a slice of UTF-8 text (the parsers pass slices of
-    /// the header `&str`): the padding relies on 0xFF never occurring in it.
+    /// `bytes` must not contain 0xFF, which the padding relies on; any
+    /// slice of UTF-8 text qualifies, and the parsers pass slices of the
+    /// header `&str`.
     #[inline]
     pub(crate) fn new(bytes: &[u8]) -> Option<Token> {
         debug_assert!(!bytes.contains(&0xFF), "a slice of UTF-8 text");

@@ -149,6 +149,8 @@ impl<'a> SetCookie<'a> {
         let Some(known) = Known::of(name) else {
             return;
         };
+        // Every value is a slice of `header`, cut at ASCII bytes: mapped
+        // back to the `&str` it came from.
         let text = |bytes| sub_str(header, bytes);
         match known {
             // Section 5.2.1: an unparsable date ignores the cookie-av, so an
