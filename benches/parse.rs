@@ -1,6 +1,7 @@
 //! Parsing throughput, side by side in one run: this crate, the peer crate
-//! `cookie`, and two memchr floors over the same bytes: a count of the
-//! separators, and a tokenizing scan that splits at them. Every parsed
+//! `cookie`, and three floors over the same bytes: a memchr count of the
+//! separators, a memchr tokenizing scan that splits at them, and the same
+//! splits found by a safe-Rust word-at-a-time scan. Every parsed
 //! field is read, `Expires` as an instant.
 //!
 //! `cargo bench --bench parse`; `python3 benches/table.py` prints the
@@ -60,13 +61,63 @@ fn memchr_tokens(bytes: &[u8]) -> usize {
     acc
 }
 
+/// The safe-scalar floor: the same splits as `memchr_tokens`, found eight
+/// bytes at a time in safe Rust (the scan this crate can use, since it
+/// forbids `unsafe` and so SIMD), with no trimming or validation. It shows
+/// how far the memchr count is from what any safe scalar parser can reach.
+fn scalar_tokens(bytes: &[u8]) -> usize {
+    let mut acc = 0;
+    let mut rest = bytes;
+    while !rest.is_empty() {
+        let (name, after) = rest.split_at(scalar_find(rest, b';', b'='));
+        let (value, after) = match after.split_first() {
+            Some((b'=', after)) => after.split_at(scalar_find(after, b';', b';')),
+            _ => (&after[..0], after),
+        };
+        acc += name.len() + value.len();
+        rest = after.get(1..).unwrap_or_default();
+    }
+    acc
+}
+
+/// `scalar_tokens` measured only if it splits as `str::split` does.
+fn check_scalar_floor(bytes: &[u8]) {
+    let split: usize = bytes
+        .split(|&b| b == b';')
+        .map(|item| item.len() - usize::from(item.contains(&b'=')))
+        .sum();
+    assert_eq!(scalar_tokens(bytes), split, "scalar_tokens splits wrongly");
+}
+
+/// The first `a` or `b` in `input` (or its length), eight bytes per step.
+fn scalar_find(input: &[u8], a: u8, b: u8) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let zero_bytes = |x: u64| x.wrapping_sub(LO) & !x & HI;
+    let mut words = input.chunks_exact(8);
+    for (i, word) in (&mut words).enumerate() {
+        let w = u64::from_le_bytes(word.try_into().unwrap());
+        let hits = zero_bytes(w ^ (LO * u64::from(a))) | zero_bytes(w ^ (LO * u64::from(b)));
+        if hits != 0 {
+            return i * 8 + hits.trailing_zeros() as usize / 8;
+        }
+    }
+    let done = input.len() - words.remainder().len();
+    words
+        .remainder()
+        .iter()
+        .position(|&x| x == a || x == b)
+        .map_or(input.len(), |i| done + i)
+}
+
 /// A floor: a scan of the header bytes.
 type Floor = fn(&[u8]) -> usize;
 
-/// Both floors, by their bench id.
-const FLOORS: [(&str, Floor); 2] = [
+/// The floors, by their bench id.
+const FLOORS: [(&str, Floor); 3] = [
     ("memchr_count", memchr_count),
     ("memchr_tokens", memchr_tokens),
+    ("scalar_tokens", scalar_tokens),
 ];
 
 fn set_cookie(c: &mut Criterion) {
@@ -107,6 +158,9 @@ fn set_cookie(c: &mut Criterion) {
             acc
         })
     });
+    for h in &corpus {
+        check_scalar_floor(h.as_bytes());
+    }
     for (id, floor) in FLOORS {
         group.bench_function(id, |b| {
             b.iter(|| {
@@ -140,6 +194,7 @@ fn cookie_request_header(c: &mut Criterion) {
                     .sum::<usize>()
             })
         });
+        check_scalar_floor(header.as_bytes());
         for (id, floor) in FLOORS {
             group.bench_with_input(BenchmarkId::new(id, n), &header, |b, h| {
                 b.iter(|| floor(black_box(h.as_bytes())))

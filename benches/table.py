@@ -103,6 +103,39 @@ def parse_table(groups, runs):
     print("\n".join(rows))
 
 
+def floors_table(groups, runs):
+    """How far the floors are from the memchr count, and this crate from the
+    safe-scalar tokenizer (the splits alone, found as this crate may)."""
+    rows = []
+    for group in groups:
+        for size in sizes_of(group) or [None]:
+            per_run = []
+            for run in runs:
+                found = [load(group, impl, size, run) for impl in ("cookiejar", "memchr_count", "memchr_tokens", "scalar_tokens")]
+                if all(found):
+                    per_run.append([ns for ns, _ in found])
+            if not per_run:
+                continue
+
+            def ratio(num, den):
+                values = [r[num] / r[den] for r in per_run]
+                text = f"{statistics.median(values):.1f}x"
+                return f"{text} ({min(values):.1f}-{max(values):.1f})" if len(values) > 1 else text
+
+            label = f"{group} ({size} pairs)" if size else group
+            count = statistics.median(r[1] for r in per_run)
+            rows.append(
+                f"| {label} | {fmt_ns(count)} | {ratio(2, 1)} | {ratio(3, 1)} | {ratio(0, 3)} |"
+            )
+    if not rows:
+        return
+    print()
+    print("| input | memchr count | memchr tokenizer / count | safe scalar tokenizer / count "
+          "| cookiejar / scalar tokenizer |")
+    print("| --- | --- | --- | --- | --- |")
+    print("\n".join(rows))
+
+
 def jar_table(groups):
     """Rows: operation and jar size; columns: both medians and the ratio."""
     version = locked_version("cookie_store")
@@ -137,6 +170,7 @@ jar_groups = [g for g in groups if g in JAR_PEERS]
 other_groups = [g for g in groups if g not in JAR_PEERS]
 if other_groups:
     parse_table(other_groups, runs)
+    floors_table(other_groups, runs)
 if jar_groups:
     if other_groups:
         print()
