@@ -68,6 +68,29 @@ def locked_version(package):
     return ""
 
 
+def times_per_run(group, size, impls, runs):
+    """For each run that has every one of `impls`, their median times."""
+    per_run = []
+    for run in runs:
+        found = [load(group, impl, size, run) for impl in impls]
+        if all(found):
+            per_run.append([ns for ns, _ in found])
+    return per_run
+
+
+def ratio_text(per_run, num, den, bold=False):
+    """Column `num` over column `den`, taken within each run: the median,
+    and the range when there are several runs."""
+    values = [r[num] / r[den] for r in per_run]
+    text = f"{statistics.median(values):.1f}x"
+    text = f"**{text}**" if bold else text
+    return f"{text} ({min(values):.1f}-{max(values):.1f})" if len(values) > 1 else text
+
+
+def label_of(group, size):
+    return f"{group} ({size} pairs)" if size else group
+
+
 def parse_table(groups, runs):
     """One row per input. Times are medians over `runs`; every ratio is
     taken within one run, then its median (and range, for several runs)."""
@@ -75,27 +98,16 @@ def parse_table(groups, runs):
     for group in groups:
         for size in sizes_of(group) or [None]:
             for peer in PEERS.get(group, []):
-                per_run = []
-                for run in runs:
-                    found = [load(group, impl, size, run) for impl in ("cookiejar", peer, "memchr_tokens", "memchr_count")]
-                    if all(found):
-                        per_run.append([ns for ns, _ in found])
+                per_run = times_per_run(group, size, ("cookiejar", peer, "memchr_tokens", "memchr_count"), runs)
                 if not per_run:
                     continue
                 nbytes = load(group, "cookiejar", size, runs[0])[1]
                 ours, theirs, tokens, count = (statistics.median(col) for col in zip(*per_run))
-
-                def ratio(num, den, bold=False):
-                    values = [r[num] / r[den] for r in per_run]
-                    text = f"**{statistics.median(values):.1f}x**" if bold else f"{statistics.median(values):.1f}x"
-                    return f"{text} ({min(values):.1f}-{max(values):.1f})" if len(values) > 1 else text
-
                 mbs = nbytes / ours * 1e3 if nbytes else float("nan")
-                label = f"{group} ({size} pairs)" if size else group
                 rows.append(
-                    f"| {label} | {nbytes} B | {fmt_ns(ours)} | {mbs:.0f} MB/s | {fmt_ns(theirs)} "
-                    f"| {ratio(1, 0, True)} | {fmt_ns(tokens)} | {ratio(0, 2, True)} "
-                    f"| {fmt_ns(count)} | {ratio(0, 3)} |"
+                    f"| {label_of(group, size)} | {nbytes} B | {fmt_ns(ours)} | {mbs:.0f} MB/s | {fmt_ns(theirs)} "
+                    f"| {ratio_text(per_run, 1, 0, True)} | {fmt_ns(tokens)} | {ratio_text(per_run, 0, 2, True)} "
+                    f"| {fmt_ns(count)} | {ratio_text(per_run, 0, 3)} |"
                 )
     print("| input | bytes | cookiejar (median) | cookiejar | `cookie` 0.18 (median) | speed-up "
           "| memchr tokenizer | cookiejar / tokenizer | memchr count | cookiejar / count |")
@@ -109,23 +121,13 @@ def floors_table(groups, runs):
     rows = []
     for group in groups:
         for size in sizes_of(group) or [None]:
-            per_run = []
-            for run in runs:
-                found = [load(group, impl, size, run) for impl in ("cookiejar", "memchr_count", "memchr_tokens", "scalar_tokens")]
-                if all(found):
-                    per_run.append([ns for ns, _ in found])
+            per_run = times_per_run(group, size, ("cookiejar", "memchr_count", "memchr_tokens", "scalar_tokens"), runs)
             if not per_run:
                 continue
-
-            def ratio(num, den):
-                values = [r[num] / r[den] for r in per_run]
-                text = f"{statistics.median(values):.1f}x"
-                return f"{text} ({min(values):.1f}-{max(values):.1f})" if len(values) > 1 else text
-
-            label = f"{group} ({size} pairs)" if size else group
             count = statistics.median(r[1] for r in per_run)
             rows.append(
-                f"| {label} | {fmt_ns(count)} | {ratio(2, 1)} | {ratio(3, 1)} | {ratio(0, 3)} |"
+                f"| {label_of(group, size)} | {fmt_ns(count)} | {ratio_text(per_run, 2, 1)} "
+                f"| {ratio_text(per_run, 3, 1)} | {ratio_text(per_run, 0, 3)} |"
             )
     if not rows:
         return
