@@ -37,6 +37,26 @@ pub struct Cookie {
     pub(crate) partitioned: bool,
 }
 
+/// The latest instant the jar keeps: the end of year 9999, the last one
+/// every format it writes can represent (RFC 3339 has four-digit years).
+/// With `time`'s `large-dates` feature on anywhere in the build, `time`
+/// itself goes much further, and an unclamped instant would make a JSON
+/// save fail.
+pub(crate) const LATEST: OffsetDateTime = match OffsetDateTime::from_unix_timestamp(253_402_300_799)
+{
+    // 9999-12-31T23:59:59Z.
+    Ok(t) => t,
+    Err(_) => OffsetDateTime::UNIX_EPOCH,
+};
+
+/// `t` brought into the range every jar format can write: from the Unix
+/// epoch (`cookies.txt` has no earlier instant that is not "session" or
+/// an error) to [`LATEST`]. A cookie whose expiry clamps to the epoch is
+/// still expired, and one clamped to year 9999 still outlives its jar.
+pub(crate) fn clamp_instant(t: OffsetDateTime) -> OffsetDateTime {
+    t.clamp(OffsetDateTime::UNIX_EPOCH, LATEST)
+}
+
 pub(crate) fn to_nanos(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos()).unwrap_or(if t.year() < 1970 {
         i64::MIN

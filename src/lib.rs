@@ -20,7 +20,8 @@ pub use jar::{
     Rejection, RequestContext, Stored,
 };
 pub use persist::{
-    Format, LoadError, LoadErrorKind, LoadOptions, LoadReport, Location, SaveOptions, SaveReport,
+    Format, LineEnding, LoadError, LoadErrorKind, LoadOptions, LoadReport, Location,
+    NetscapeDialect, SaveOptions, SaveReport,
 };
 pub use psl::{NoPublicSuffix, PslError, PublicSuffix, PublicSuffixList};
 

@@ -186,6 +186,7 @@ async fn simulated_login_through_redirects_and_a_saved_session() {
             Format::Json,
             SaveOptions {
                 include_session_cookies: true,
+                ..cookiejar::SaveOptions::default()
             },
         )
         .unwrap();

@@ -28,8 +28,9 @@ fn properties(data: &[u8]) {
     // The loaders: never panic, lenient cookies.txt never fails.
     let now = time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
     let lenient = cookiejar::LoadOptions {
-        lenient: true,
         merge: false,
+        lenient: true,
+        ..cookiejar::LoadOptions::default()
     };
     let mut jar = cookiejar::Jar::new();
     jar.load_text_at(text, cookiejar::Format::Netscape, lenient, now)

@@ -26,17 +26,12 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
         .load_text_at(
             text,
             Format::Json,
-            LoadOptions {
-                lenient: true,
-                merge: false,
-            },
+            LoadOptions { merge: false, lenient: true, ..cookiejar::LoadOptions::default() },
             now,
         )
         .is_ok()
     {
-        let all = SaveOptions {
-            include_session_cookies: true,
-        };
+        let all = SaveOptions { include_session_cookies: true, ..cookiejar::SaveOptions::default() };
         let (saved, _) = jar.to_text_at(Format::Json, all, now);
         let mut again = Jar::new();
         again

@@ -21,16 +21,11 @@ libfuzzer_sys::fuzz_target!(|data: &[u8]| {
     {
         assert_eq!(jar.len(), 1, "a failed strict load changes nothing");
     }
-    let lenient = LoadOptions {
-        lenient: true,
-        merge: false,
-    };
+    let lenient = LoadOptions { merge: false, lenient: true, ..cookiejar::LoadOptions::default() };
     let mut jar = Jar::new();
     jar.load_text_at(text, Format::Netscape, lenient, now)
         .expect("lenient loads of cookies.txt never fail");
-    let all = cookiejar::SaveOptions {
-        include_session_cookies: true,
-    };
+    let all = cookiejar::SaveOptions { include_session_cookies: true, ..cookiejar::SaveOptions::default() };
     let (saved, _) = jar.to_text_at(Format::Netscape, all, now);
     let mut again = Jar::new();
     again

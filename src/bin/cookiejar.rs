@@ -312,8 +312,8 @@ fn open(
             &text,
             format,
             LoadOptions {
-                merge: false,
                 lenient,
+                ..LoadOptions::default()
             },
             now,
         )
@@ -333,6 +333,7 @@ fn write(
 ) -> Result<cookiejar::SaveReport, Failure> {
     let options = SaveOptions {
         include_session_cookies: save.keep_session,
+        ..SaveOptions::default()
     };
     jar.save_at(path, format, options, now)
         .map_err(|e| Failure(3, format!("cannot write {}: {e}", path.display())))

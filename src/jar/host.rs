@@ -34,14 +34,19 @@ pub(crate) fn canonicalize_domain(domain: &str) -> Option<String> {
     if let Ok(ip) = bare.parse::<IpAddr>() {
         return Some(ip.to_string());
     }
+    // No empty label: a leading dot (after the one RFC 6265 section 5.2.3
+    // strips), two dots in a row or a trailing dot names no host, and a
+    // domain kept in that form would not survive a round trip through a
+    // file (`cookies.txt` strips one leading dot).
+    let labels_ok = |d: &str| !d.is_empty() && d.split('.').all(|label| !label.is_empty());
     if domain.is_ascii() {
         // The common case: no IDNA mapping needed, only the character set.
         let ok = domain
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
-        return ok.then(|| domain.to_ascii_lowercase());
+        return (ok && labels_ok(domain)).then(|| domain.to_ascii_lowercase());
     }
-    idna::domain_to_ascii(domain).ok().filter(|d| !d.is_empty())
+    idna::domain_to_ascii(domain).ok().filter(|d| labels_ok(d))
 }
 
 /// True for an IPv4 or IPv6 literal (as canonicalized above).
@@ -149,6 +154,11 @@ mod tests {
             ("127.0.0.1", Some("127.0.0.1")),
             ("exa mple.com", None),
             ("a,b.com", None),
+            (".x", None),
+            ("..x", None),
+            ("a..b", None),
+            ("example.com.", None),
+            ("", None),
         ];
         for (input, want) in cases {
             assert_eq!(canonicalize_domain(input).as_deref(), want, "{input}");

@@ -9,8 +9,10 @@
 mod explain;
 pub(crate) mod host;
 mod limits;
+mod loaded;
 pub(crate) mod path;
 mod rejection;
+mod rules;
 mod store;
 
 pub use explain::{Exclusion, Explained};
@@ -19,7 +21,7 @@ pub use limits::{Limits, Profile};
 pub use path::{default_path, path_match};
 pub use rejection::{Rejection, Stored};
 
-use crate::cookie::{to_nanos, Cookie};
+use crate::cookie::{clamp_instant, to_nanos, Cookie, LATEST};
 use crate::parse::{unquote, SameSite, SetCookie};
 use crate::psl::{PublicSuffix, PublicSuffixList};
 use std::borrow::Cow;
@@ -339,19 +341,21 @@ impl Jar {
         if sc.is_nameless() && !bis {
             return Err(Rejection::Nameless);
         }
+        if self.profile != Profile::Rfc6265 {
+            rules::check_reserved_name(sc.name(), sc.value())?;
+        }
         if sc.name().len() + sc.value().len() > self.limits.max_cookie_bytes {
             return Err(Rejection::TooLarge);
         }
         // Step 3: Max-Age wins over Expires; none means a session cookie.
         let expiry_time = match (sc.max_age(), sc.expires()) {
             (Some(delta), _) if delta <= 0 => Some(OffsetDateTime::UNIX_EPOCH.min(now)),
-            (Some(delta), _) => Some(
-                now.checked_add(Duration::seconds(delta))
-                    .unwrap_or(latest()),
-            ),
+            (Some(delta), _) => Some(now.checked_add(Duration::seconds(delta)).unwrap_or(LATEST)),
             (None, Some(expires)) => Some(expires),
             (None, None) => None,
         };
+        // Every instant within what the jar's files can hold.
+        let expiry_time = expiry_time.map(clamp_instant);
         // RFC 6265bis section 5.6.1/5.6.2: at most 400 days ahead.
         let expiry_time = match (bis, expiry_time, now.checked_add(MAX_AGE_CAP)) {
             (true, Some(t), Some(cap)) => Some(t.min(cap)),
@@ -713,54 +717,6 @@ impl Jar {
         out
     }
 
-    /// Stores a cookie read from a file, checked as if a server had sent it
-    /// (a file is untrusted input): canonical domain, no public-suffix
-    /// domain cookie, an absolute path, no control characters, the size
-    /// limit and, under RFC 6265bis, the name prefixes. An expired cookie
-    /// is dropped (`Stored::Expired`). If the jar already holds a cookie
-    /// with the same name, domain and path, the one created later wins.
-    pub(crate) fn insert_loaded(
-        &mut self,
-        cookie: Cookie,
-        creation_seq: Option<u64>,
-        now: OffsetDateTime,
-    ) -> Result<Stored, Rejection> {
-        self.check_loaded_cookie(&cookie)?;
-        if cookie.is_expired_at(now) {
-            return Ok(Stored::Expired);
-        }
-        let key = self
-            .store
-            .key(host::registrable_domain(self.psl.as_ref(), &cookie.domain));
-        let old = self.store.bucket_entries(&key).find(|(_, e)| {
-            let old = &e.cookie;
-            old.name == cookie.name
-                && old.domain == cookie.domain
-                && old.path == cookie.path
-                && old.host_only == cookie.host_only
-        });
-        let replaced = match old {
-            Some((_, e)) if e.cookie.creation_time > cookie.creation_time => {
-                return Ok(Stored::KeptNewer)
-            }
-            Some((id, _)) => {
-                self.store.remove(id);
-                true
-            }
-            None => false,
-        };
-        let id = self.store.insert(key.clone(), cookie, creation_seq);
-        let (evicted, lost_new) = self.store.enforce(&key, &self.limits, now, id);
-        if lost_new {
-            return Err(Rejection::NoRoom);
-        }
-        Ok(if replaced {
-            Stored::Replaced { evicted }
-        } else {
-            Stored::Inserted { evicted }
-        })
-    }
-
     /// Reserves `n` creation sequence numbers, later than every cookie's.
     pub(crate) fn reserve_creation_seqs(&self, n: usize) -> u64 {
         self.store.reserve_seqs(n)
@@ -773,49 +729,6 @@ impl Jar {
         let mut entries: Vec<&store::Entry> = self.store.entries().map(|(_, e)| e).collect();
         entries.sort_by_key(|e| (e.cookie.creation_time, e.creation_seq));
         entries.into_iter().map(|e| &e.cookie).collect()
-    }
-
-    /// The checks of [`Jar::insert_loaded`], without storing.
-    pub(crate) fn check_loaded_cookie(&self, c: &Cookie) -> Result<(), Rejection> {
-        let clean = |s: &str| {
-            !s.bytes()
-                .any(|b| (b < 0x20 && b != b'\t') || b == 0x7F || b == b';')
-        };
-        let trimmed = |s: &str| s.trim_matches([' ', '\t']) == s;
-        let name_ok = clean(&c.name) && trimmed(&c.name) && !c.name.contains('=');
-        let value_ok =
-            clean(&c.value) && trimmed(&c.value) && !(c.name.is_empty() && c.value.is_empty());
-        if !name_ok || !value_ok || !clean(&c.path) || !c.path.starts_with('/') {
-            return Err(Rejection::Malformed);
-        }
-        if c.name.is_empty() && self.profile != Profile::Rfc6265bis {
-            return Err(Rejection::Nameless);
-        }
-        if c.name.len() + c.value.len() > self.limits.max_cookie_bytes {
-            return Err(Rejection::TooLarge);
-        }
-        if c.domain.is_empty()
-            || host::canonicalize_domain(&c.domain).as_deref() != Some(&*c.domain)
-        {
-            return Err(Rejection::InvalidDomain);
-        }
-        if !c.host_only && host::is_public_suffix(self.psl.as_ref(), &c.domain) {
-            return Err(Rejection::PublicSuffix);
-        }
-        if self.profile == Profile::Rfc6265bis {
-            let has_prefix = |p: &str| {
-                c.name
-                    .get(..p.len())
-                    .is_some_and(|n| n.eq_ignore_ascii_case(p))
-            };
-            if has_prefix("__Secure-") && !c.secure_only {
-                return Err(Rejection::SecurePrefix);
-            }
-            if has_prefix("__Host-") && (!c.secure_only || !c.host_only || &*c.path != "/") {
-                return Err(Rejection::HostPrefix);
-            }
-        }
-        Ok(())
     }
 
     /// Removes the cookie with this exact domain, path and name.
@@ -887,11 +800,6 @@ impl Jar {
     }
 }
 
-/// The latest instant `time` represents, for Max-Age values past it.
-fn latest() -> OffsetDateTime {
-    time::PrimitiveDateTime::MAX.assume_utc()
-}
-
 /// RFC 2109 section 4.3.2: "To prevent possible security or privacy
 /// violations, a user agent rejects a cookie ... if any of the following is
 /// true".
@@ -947,28 +855,12 @@ fn check_rfc6265bis(
         }
         _ => {}
     }
-    // Prefixes are matched case-insensitively, and a nameless cookie whose
-    // value looks prefixed is refused, so that it cannot be read as one.
-    let name = if sc.is_nameless() {
-        sc.value()
-    } else {
-        sc.name()
-    };
-    let has_prefix = |prefix: &str| {
-        name.get(..prefix.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(prefix))
-    };
-    if has_prefix("__Secure-") && (sc.is_nameless() || !sc.secure() || !request.secure) {
-        return Err(Rejection::SecurePrefix);
-    }
-    if has_prefix("__Host-")
-        && (sc.is_nameless()
-            || !sc.secure()
-            || !request.secure
-            || !host_only
-            || sc.path() != Some("/"))
-    {
-        return Err(Rejection::HostPrefix);
-    }
-    Ok(())
+    rules::check_prefix(
+        sc.name(),
+        sc.value(),
+        sc.secure(),
+        host_only,
+        sc.path() == Some("/"),
+        request.secure,
+    )
 }

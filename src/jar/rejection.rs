@@ -88,6 +88,11 @@ pub enum Rejection {
     /// produced (a control character, a `;` in the value, a relative path,
     /// a non-canonical domain).
     Malformed,
+    /// The name (or what a nameless cookie is sent as) is `$Version`,
+    /// `$Path`, `$Domain` or `$Port`, which RFC 2109 section 4.3.4 reserves
+    /// in the `Cookie` header: sent, it would read as an attribute of the
+    /// cookie before it (`Rfc6265bis` and `Rfc2109` profiles).
+    ReservedName,
 }
 
 impl Rejection {
@@ -116,6 +121,7 @@ impl Rejection {
             Rejection::TooLarge => "cookie name and value exceed the jar's size limit",
             Rejection::NoRoom => "domain is full of more recently used Secure cookies",
             Rejection::Malformed => "cookie has a field no Set-Cookie header could produce",
+            Rejection::ReservedName => "cookie name is reserved ($Version, $Path, $Domain, $Port)",
         }
     }
 }

@@ -2,19 +2,25 @@
 //! Netscape `cookies.txt`, written atomically and privately, read with
 //! errors that say where and what, and never losing what the jar holds.
 //!
-//! Each format module turns text into cookies and cookies into text; this
-//! module owns the file handling and the load policy (replace or merge,
-//! strict or lenient, expired cookies dropped).
+//! Data flows one way. Loading: a bounded reader (`load.rs`), a format
+//! reader that hands over one entry at a time (`json.rs`, `netscape.rs`),
+//! the jar's rules for loaded cookies, a staging list, and only when the
+//! whole file is read, the jar (so a strict load that fails changes
+//! nothing). Saving: the jar's cookies in creation order, a format writer,
+//! an atomic write.
 
+mod error;
 #[cfg(feature = "json")]
 pub(crate) mod json;
+mod load;
 pub(crate) mod netscape;
 
+pub use error::{LoadError, LoadErrorKind, Location};
+
 use crate::cookie::Cookie;
-use crate::jar::{Jar, Rejection, Stored};
-use std::fmt;
+use crate::jar::Jar;
 use std::fs::{self, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, Ordering};
 use time::OffsetDateTime;
@@ -25,38 +31,86 @@ use time::OffsetDateTime;
 pub enum Format {
     /// `{"version": 1, "cookies": [...]}`: lossless (feature `json`).
     Json,
-    /// Netscape `cookies.txt`, as curl, wget and browser extensions write
-    /// it. It cannot hold creation or last-access times, `SameSite` or
-    /// `Partitioned`.
+    /// Netscape `cookies.txt`, as curl, wget, Python's `http.cookiejar`,
+    /// yt-dlp and browser extensions write it. It cannot hold creation or
+    /// last-access times, `SameSite` or `Partitioned`, nor an expiry finer
+    /// than a second.
     Netscape,
 }
 
 impl Format {
-    /// Guesses the format of a file's text: JSON starts with `{`.
+    /// Guesses the format of a file's text: JSON starts with `{` (after an
+    /// optional byte-order mark and white space).
     pub fn detect(text: &str) -> Format {
-        if text
-            .trim_start_matches('\u{feff}')
-            .trim_start()
-            .starts_with('{')
-        {
-            Format::Json
-        } else {
-            Format::Netscape
+        Format::detect_bytes(text.as_bytes())
+    }
+
+    /// [`Format::detect`] on the first bytes of a file.
+    pub fn detect_bytes(start: &[u8]) -> Format {
+        let start = start.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(start);
+        match start.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(b'{') => Format::Json,
+            _ => Format::Netscape,
         }
     }
 }
 
-/// What to save.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct SaveOptions {
-    /// Also save session cookies (no expiry). Off by default: a session
-    /// cookie is meant to end with the session, and privacy often requires
-    /// it; scripted logins often need it, so it is one switch away.
-    pub include_session_cookies: bool,
+/// Which program's reading of `cookies.txt` to write for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NetscapeDialect {
+    /// curl's: an `HttpOnly` cookie's line starts with `#HttpOnly_`.
+    /// curl, yt-dlp, Python's `http.cookiejar` (which then skips it),
+    /// browser extensions and this crate read it.
+    #[default]
+    Curl,
+    /// wget's: wget reads a `#HttpOnly_` line as a comment and would lose
+    /// the cookie, so `HttpOnly` cookies are written as plain lines. The
+    /// flag itself is lost; [`SaveReport::http_only_unmarked`] counts them.
+    Wget,
 }
 
-/// What a save wrote.
+/// The line ending a `cookies.txt` is written with.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineEnding {
+    /// `\n`.
+    #[default]
+    Lf,
+    /// `\r\n`, as Windows tools write it.
+    Crlf,
+}
+
+/// What to save, and how.
+///
+/// ```
+/// use cookiejar::{NetscapeDialect, SaveOptions};
+///
+/// let for_wget = SaveOptions {
+///     include_session_cookies: true,
+///     netscape_dialect: NetscapeDialect::Wget,
+///     ..SaveOptions::default()
+/// };
+/// # let _ = for_wget;
+/// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SaveOptions {
+    /// Also save session cookies (no expiry). Off by default in the
+    /// library: a session cookie is meant to end with the session, and a
+    /// file outlives it (privacy often requires that it does not). The
+    /// `cookiejar` command turns it on, since a login kept in a file is what
+    /// its users ask for.
+    pub include_session_cookies: bool,
+    /// For `cookies.txt`: the program the file is for.
+    pub netscape_dialect: NetscapeDialect,
+    /// For `cookies.txt`: the line ending ([`LoadReport::line_ending`] tells
+    /// what a loaded file had).
+    pub line_ending: LineEnding,
+}
+
+/// What a save wrote, and what the format could not carry.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SaveReport {
     /// Cookies written.
     pub written: usize,
@@ -66,10 +120,36 @@ pub struct SaveReport {
     pub expired_skipped: usize,
     /// Cookies the format cannot represent (a TAB in a `cookies.txt` field).
     pub unrepresentable: usize,
+    /// Written cookies whose `SameSite` the format dropped (`cookies.txt`).
+    pub same_site_lost: usize,
+    /// Written cookies whose `Partitioned` flag the format dropped.
+    pub partitioned_lost: usize,
+    /// Written cookies whose expiry lost its fraction of a second.
+    pub subsecond_expiry_lost: usize,
+    /// Written `HttpOnly` cookies written without the flag
+    /// ([`NetscapeDialect::Wget`]).
+    pub http_only_unmarked: usize,
+    /// Written cookies whose creation and last-access times the format
+    /// does not keep (every cookie in `cookies.txt`; their order is kept,
+    /// so a reload still sends them in RFC 6265 section 5.4 order).
+    pub times_lost: usize,
+}
+
+impl SaveReport {
+    /// True if the format dropped something of a written cookie other than
+    /// its times (`SameSite`, `Partitioned`, a sub-second expiry, the
+    /// `HttpOnly` flag).
+    pub fn lost_attributes(&self) -> bool {
+        self.same_site_lost
+            + self.partitioned_lost
+            + self.subsecond_expiry_lost
+            + self.http_only_unmarked
+            > 0
+    }
 }
 
 /// How to load.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LoadOptions {
     /// Merge into the jar (the cookie created later wins) instead of
     /// replacing its contents.
@@ -77,131 +157,81 @@ pub struct LoadOptions {
     /// Load the good entries and report each bad one, instead of failing
     /// on the first and changing nothing.
     pub lenient: bool,
+    /// Refuse a file larger than this, before reading it where the file
+    /// system knows its size (default 64 MiB: a jar at the default limits
+    /// is under 2 MB, a browser profile's export of 100,000 cookies about
+    /// 30 MB).
+    pub max_file_bytes: u64,
+}
+
+impl Default for LoadOptions {
+    fn default() -> Self {
+        LoadOptions {
+            merge: false,
+            lenient: false,
+            max_file_bytes: 64 << 20,
+        }
+    }
+}
+
+impl LoadOptions {
+    /// Lenient loading: good entries are kept, bad ones reported.
+    pub fn lenient() -> Self {
+        LoadOptions {
+            lenient: true,
+            ..LoadOptions::default()
+        }
+    }
 }
 
 /// What a load did.
 #[derive(Debug, Default)]
+#[non_exhaustive]
 pub struct LoadReport {
     /// Cookies stored (new or replacing an older one).
     pub loaded: usize,
     /// Entries older than a cookie the jar already held (merge only).
     pub kept_newer: usize,
-    /// Entries already expired, dropped.
+    /// Entries already expired, dropped (a negative `cookies.txt` expiry,
+    /// which curl skips, counts here).
     pub expired: usize,
     /// Cookies evicted to stay within the jar's limits.
     pub evicted: usize,
-    /// In lenient mode, every entry that was skipped, and why.
+    /// In lenient mode, the first [`LoadReport::MAX_REPORTED`] entries that
+    /// were skipped, and why.
     pub skipped: Vec<LoadError>,
+    /// In lenient mode, how many entries were skipped in all.
+    pub skipped_count: usize,
+    /// The line ending of a `cookies.txt` (the one most of its lines had).
+    pub line_ending: LineEnding,
+    /// Comment lines of a `cookies.txt` other than its first line (the
+    /// `# Netscape HTTP Cookie File` magic): a save does not write them
+    /// back.
+    pub comment_lines: usize,
 }
 
-/// Why a jar file could not be loaded, and where.
-#[derive(Debug)]
-pub struct LoadError(Box<LoadErrorInner>);
-
-#[derive(Debug)]
-struct LoadErrorInner {
-    kind: LoadErrorKind,
-    location: Option<Location>,
+impl LoadReport {
+    /// How many skipped entries [`LoadReport::skipped`] keeps; the rest are
+    /// only counted, so that a hostile file cannot make the report grow
+    /// without bound.
+    pub const MAX_REPORTED: usize = 100;
 }
-
-/// Where in the file a [`LoadError`] is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Location {
-    /// A 1-based line number (`cookies.txt`, JSON syntax errors).
-    Line(usize),
-    /// A JSON path such as `cookies[3].expires`.
-    JsonPath(String),
-}
-
-impl fmt::Display for Location {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Location::Line(n) => write!(f, "line {n}"),
-            Location::JsonPath(p) => f.write_str(p),
-        }
-    }
-}
-
-/// What was wrong.
-#[derive(Debug)]
-#[non_exhaustive]
-pub enum LoadErrorKind {
-    /// Reading the file failed.
-    Io(io::Error),
-    /// The text is not valid JSON.
-    Syntax(String),
-    /// The JSON file has no `version`, or one this crate does not know.
-    UnsupportedVersion(Option<u64>),
-    /// A field is missing or has the wrong type or value.
-    InvalidField(String),
-    /// A `cookies.txt` line does not have 7 TAB-separated fields.
-    FieldCount(usize),
-    /// The entry is well-formed but the jar refuses the cookie.
-    Rejected(Rejection),
-}
-
-impl LoadError {
-    pub(crate) fn new(kind: LoadErrorKind, location: Option<Location>) -> Self {
-        LoadError(Box::new(LoadErrorInner { kind, location }))
-    }
-
-    /// What was wrong.
-    pub fn kind(&self) -> &LoadErrorKind {
-        &self.0.kind
-    }
-
-    /// Where, if known.
-    pub fn location(&self) -> Option<&Location> {
-        self.0.location.as_ref()
-    }
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if let Some(location) = &self.0.location {
-            write!(f, "{location}: ")?;
-        }
-        match &self.0.kind {
-            LoadErrorKind::Io(e) => write!(f, "cannot read the jar file: {e}"),
-            LoadErrorKind::Syntax(e) => write!(f, "not valid JSON: {e}"),
-            LoadErrorKind::UnsupportedVersion(Some(v)) => {
-                write!(
-                    f,
-                    "jar file version {v} is not supported (this version reads version 1)"
-                )
-            }
-            LoadErrorKind::UnsupportedVersion(None) => {
-                f.write_str("not a cookiejar file: no \"version\"")
-            }
-            LoadErrorKind::InvalidField(e) => f.write_str(e),
-            LoadErrorKind::FieldCount(n) => write!(f, "expected 7 TAB-separated fields, found {n}"),
-            LoadErrorKind::Rejected(r) => write!(f, "cookie refused: {r}"),
-        }
-    }
-}
-
-impl std::error::Error for LoadError {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.0.kind {
-            LoadErrorKind::Io(e) => Some(e),
-            LoadErrorKind::Rejected(r) => Some(r),
-            _ => None,
-        }
-    }
-}
-
-/// One entry read from a file: a cookie, or why the entry is bad.
-pub(crate) type Entry = Result<(Cookie, Option<Location>), LoadError>;
 
 impl Jar {
     /// The jar as text in `format`, with the cookies that are to be saved
     /// at `now`.
+    ///
+    /// # Errors
+    ///
+    /// `Unsupported` for JSON without the `json` feature; `InvalidData` if
+    /// the JSON writer fails (it cannot with the instants the jar keeps,
+    /// but its error is passed on, never turned into an empty file).
     pub fn to_text_at(
         &self,
         format: Format,
         options: SaveOptions,
         now: OffsetDateTime,
-    ) -> (String, SaveReport) {
+    ) -> io::Result<(String, SaveReport)> {
         let mut report = SaveReport::default();
         // Creation order, so that a reload keeps the order of cookies
         // created in the same instant (RFC 6265 section 5.4 step 2).
@@ -222,12 +252,17 @@ impl Jar {
             .collect();
         let text = match format {
             #[cfg(feature = "json")]
-            Format::Json => json::write(&cookies, &mut report),
+            Format::Json => json::write(&cookies, &mut report)?,
             #[cfg(not(feature = "json"))]
-            Format::Json => String::new(),
-            Format::Netscape => netscape::write(&cookies, &mut report),
+            Format::Json => {
+                return Err(io::Error::new(
+                    io::ErrorKind::Unsupported,
+                    "the json feature is off",
+                ))
+            }
+            Format::Netscape => netscape::write(&cookies, options, &mut report),
         };
-        (text, report)
+        Ok((text, report))
     }
 
     /// Saves the jar to `path` atomically: the text goes to a new private
@@ -246,13 +281,7 @@ impl Jar {
         options: SaveOptions,
         now: OffsetDateTime,
     ) -> io::Result<SaveReport> {
-        if format == Format::Json && cfg!(not(feature = "json")) {
-            return Err(io::Error::new(
-                io::ErrorKind::Unsupported,
-                "the json feature is off",
-            ));
-        }
-        let (text, report) = self.to_text_at(format, options, now);
+        let (text, report) = self.to_text_at(format, options, now)?;
         write_atomically(path.as_ref(), text.as_bytes())?;
         Ok(report)
     }
@@ -271,21 +300,24 @@ impl Jar {
         self.save_at(path, format, options, OffsetDateTime::now_utc())
     }
 
-    /// Loads a jar file (format detected from its text) at `now`.
+    /// Loads a jar file (format detected from its first bytes) at `now`.
+    /// The file is read as a stream: memory grows with the cookies kept,
+    /// not with the file's size, and a strict load stops at the first bad
+    /// entry.
     ///
     /// # Errors
     ///
     /// A [`LoadError`] with its location. In strict mode (the default) the
-    /// jar is unchanged after an error.
+    /// jar is unchanged after an error. A file larger than
+    /// [`LoadOptions::max_file_bytes`] is refused before it is read.
     pub fn load_at(
         &mut self,
         path: impl AsRef<Path>,
         options: LoadOptions,
         now: OffsetDateTime,
     ) -> Result<LoadReport, LoadError> {
-        let text =
-            fs::read_to_string(path).map_err(|e| LoadError::new(LoadErrorKind::Io(e), None))?;
-        self.load_text_at(&text, Format::detect(&text), options, now)
+        let file = load::open_bounded(path.as_ref(), options.max_file_bytes)?;
+        self.load_reader_at(file, None, options, now)
     }
 
     /// [`Jar::load_at`] at the system clock's time.
@@ -301,6 +333,44 @@ impl Jar {
         self.load_at(path, options, OffsetDateTime::now_utc())
     }
 
+    /// [`Jar::load_at`], except that a file that does not exist yet is an
+    /// empty jar file: the first run of a program that saves its session
+    /// on exit. Any other error (no permission, a bad file) is still one.
+    ///
+    /// # Errors
+    ///
+    /// As [`Jar::load_at`], but never for a missing file.
+    pub fn load_or_empty_at(
+        &mut self,
+        path: impl AsRef<Path>,
+        options: LoadOptions,
+        now: OffsetDateTime,
+    ) -> Result<LoadReport, LoadError> {
+        match self.load_at(path, options, now) {
+            Err(e) if matches!(e.kind(), LoadErrorKind::Io(io) if io.kind() == io::ErrorKind::NotFound) =>
+            {
+                if !options.merge {
+                    self.clear();
+                }
+                Ok(LoadReport::default())
+            }
+            other => other,
+        }
+    }
+
+    /// [`Jar::load_or_empty_at`] at the system clock's time.
+    ///
+    /// # Errors
+    ///
+    /// As [`Jar::load_or_empty_at`].
+    pub fn load_or_empty(
+        &mut self,
+        path: impl AsRef<Path>,
+        options: LoadOptions,
+    ) -> Result<LoadReport, LoadError> {
+        self.load_or_empty_at(path, options, OffsetDateTime::now_utc())
+    }
+
     /// Loads jar text in a known format at `now`.
     ///
     /// # Errors
@@ -313,60 +383,24 @@ impl Jar {
         options: LoadOptions,
         now: OffsetDateTime,
     ) -> Result<LoadReport, LoadError> {
-        let entries: Vec<Entry> = match format {
-            #[cfg(feature = "json")]
-            Format::Json => json::read(text, now)?,
-            #[cfg(not(feature = "json"))]
-            Format::Json => {
-                return Err(LoadError::new(
-                    LoadErrorKind::InvalidField("the json feature is off".into()),
-                    None,
-                ))
-            }
-            Format::Netscape => netscape::read(text, now),
-        };
-        let mut report = LoadReport::default();
-        let mut cookies = Vec::with_capacity(entries.len());
-        for entry in entries {
-            match entry {
-                Ok(cookie) => cookies.push(cookie),
-                Err(e) if options.lenient => report.skipped.push(e),
-                Err(e) => return Err(e),
-            }
-        }
-        // Check every cookie before changing anything, so that a strict
-        // load that fails leaves this jar exactly as it was.
-        let mut accepted = Vec::with_capacity(cookies.len());
-        for (cookie, location) in cookies {
-            match self.check_loaded_cookie(&cookie) {
-                Ok(()) => accepted.push(cookie),
-                Err(r) if options.lenient => report
-                    .skipped
-                    .push(LoadError::new(LoadErrorKind::Rejected(r), location)),
-                Err(r) => return Err(LoadError::new(LoadErrorKind::Rejected(r), location)),
-            }
-        }
-        if !options.merge {
-            self.clear();
-        }
-        // Creation sequence numbers follow the file's order (which is
-        // creation order); insertion goes least recently used first, so
-        // that recency survives the trip too.
-        let first_seq = self.reserve_creation_seqs(accepted.len());
-        let mut numbered: Vec<(u64, Cookie)> = (first_seq..).zip(accepted).collect();
-        numbered.sort_by_key(|(_, c)| c.last_access_time());
-        for (seq, cookie) in numbered {
-            match self.insert_loaded(cookie, Some(seq), now) {
-                Ok(Stored::Inserted { evicted } | Stored::Replaced { evicted }) => {
-                    report.loaded += 1;
-                    report.evicted += evicted;
-                }
-                Ok(Stored::KeptNewer) => report.kept_newer += 1,
-                Ok(_) => report.expired += 1,
-                Err(_) => report.evicted += 1,
-            }
-        }
-        Ok(report)
+        self.load_reader_at(text.as_bytes(), Some(format), options, now)
+    }
+
+    /// Loads a jar from any reader (standard input, a socket, an archive
+    /// member), in `format` or, if `None`, the format its first bytes show.
+    /// At most [`LoadOptions::max_file_bytes`] are read.
+    ///
+    /// # Errors
+    ///
+    /// As [`Jar::load_at`].
+    pub fn load_reader_at(
+        &mut self,
+        reader: impl Read,
+        format: Option<Format>,
+        options: LoadOptions,
+        now: OffsetDateTime,
+    ) -> Result<LoadReport, LoadError> {
+        load::load(self, reader, format, options, now)
     }
 }
 

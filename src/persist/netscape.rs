@@ -1,34 +1,59 @@
-//! Netscape `cookies.txt`, the format curl, wget, yt-dlp and browser export
-//! extensions exchange: one cookie a line, 7 TAB-separated fields
-//! (`domain`, `include subdomains`, `path`, `secure`, `expires` in Unix
-//! seconds with 0 for a session cookie, `name`, `value`), `#` comments, and
-//! curl's `#HttpOnly_` prefix on the domain of an HttpOnly cookie.
+//! Netscape `cookies.txt`, the format curl, wget, Python's
+//! `http.cookiejar`, yt-dlp and browser export extensions exchange: one
+//! cookie a line, 7 TAB-separated fields (`domain`, `include subdomains`,
+//! `path`, `secure`, `expires` in Unix seconds, `name`, `value`), `#`
+//! comments, and curl's `#HttpOnly_` prefix on the domain of an `HttpOnly`
+//! cookie.
+//!
+//! The reader takes what those tools really write (each case has a test
+//! whose input is that tool's output, in `testdata/tools/`):
+//!
+//! | what | who writes it | read as |
+//! | --- | --- | --- |
+//! | expiry `0` | curl, wget, yt-dlp | session cookie |
+//! | empty expiry | Python's `MozillaCookieJar` | session cookie |
+//! | `host:port` domain | wget, for a non-default port | the host (RFC 6265 section 8.5: ports are not part of a cookie's identity) |
+//! | fractional expiry | browser extensions | rounded down |
+//! | negative expiry | some exports; curl skips the line | expired, counted in `LoadReport::expired` |
+//! | a trailing TAB (8 fields), CR before LF | browser extensions, Windows | tolerated |
+//! | 6 fields (no TAB before an empty value) | some exporters | empty value |
+//! | UTF-8 byte-order mark, `#` comments, blank lines | editors, everyone | skipped |
 
-use super::{Entry, LoadError, LoadErrorKind, Location, SaveReport};
-use crate::cookie::{to_nanos, Cookie};
+use super::load::{io_error, Staging};
+use super::{
+    LineEnding, LoadError, LoadErrorKind, Location, NetscapeDialect, SaveOptions, SaveReport,
+};
+use crate::cookie::{clamp_instant, to_nanos, Cookie, LATEST};
 use std::fmt::Write as _;
+use std::io::BufRead;
 use std::sync::atomic::AtomicI64;
 use time::OffsetDateTime;
 
-const HEADER: &str =
-    "# Netscape HTTP Cookie File\n# Written by cookiejar. Edit at your own risk.\n\n";
+const MAGIC: &str = "# Netscape HTTP Cookie File";
 const HTTP_ONLY_PREFIX: &str = "#HttpOnly_";
 
 /// Writes the cookies; a cookie with a TAB or line break in a field cannot
 /// be represented and is counted, not written.
-pub(crate) fn write(cookies: &[&Cookie], report: &mut SaveReport) -> String {
-    let mut out = String::from(HEADER);
+pub(crate) fn write(cookies: &[&Cookie], options: SaveOptions, report: &mut SaveReport) -> String {
+    let eol = match options.line_ending {
+        LineEnding::Lf => "\n",
+        LineEnding::Crlf => "\r\n",
+    };
+    let mut out = format!("{MAGIC}{eol}# Written by cookiejar. Edit at your own risk.{eol}{eol}");
     for c in cookies {
         let fields = [c.name(), c.value(), c.domain(), c.path()];
         if fields.iter().any(|f| f.contains(['\t', '\n', '\r'])) {
             report.unrepresentable += 1;
             continue;
         }
+        // Expiry 0 means "session", so a cookie that expires in the first
+        // second of 1970 (it is expired and never saved anyway) is not 0.
         let expires = c.expiry_time().map_or(0, |t| t.unix_timestamp().max(1));
-        let _ = writeln!(
+        let marked = c.http_only() && options.netscape_dialect == NetscapeDialect::Curl;
+        let _ = write!(
             out,
-            "{}{}{}\t{}\t{}\t{}\t{}\t{}\t{}",
-            if c.http_only() { HTTP_ONLY_PREFIX } else { "" },
+            "{}{}{}\t{}\t{}\t{}\t{}\t{}\t{}{eol}",
+            if marked { HTTP_ONLY_PREFIX } else { "" },
             if c.host_only() { "" } else { "." },
             c.domain(),
             if c.host_only() { "FALSE" } else { "TRUE" },
@@ -39,37 +64,139 @@ pub(crate) fn write(cookies: &[&Cookie], report: &mut SaveReport) -> String {
             c.value(),
         );
         report.written += 1;
+        report.times_lost += 1;
+        report.http_only_unmarked += usize::from(c.http_only() && !marked);
+        report.same_site_lost += usize::from(c.same_site().is_some());
+        report.partitioned_lost += usize::from(c.partitioned());
+        report.subsecond_expiry_lost +=
+            usize::from(c.expiry_time().is_some_and(|t| t.nanosecond() != 0));
     }
     out
 }
 
-/// Reads every cookie line; comments and blank lines are skipped, CRLF
-/// line ends and a UTF-8 byte-order mark are accepted.
-pub(crate) fn read(text: &str, now: OffsetDateTime) -> Vec<Entry> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    text.lines()
-        .enumerate()
-        .filter_map(|(i, line)| {
-            let line = line.strip_suffix('\r').unwrap_or(line);
-            let (http_only, line) = match line.strip_prefix(HTTP_ONLY_PREFIX) {
-                Some(rest) => (true, rest),
-                None => (false, line),
-            };
-            if line.trim().is_empty() || line.starts_with('#') {
-                return None;
+/// Reads every cookie line, one line in memory at a time, into `staging`.
+pub(crate) fn read(reader: &mut impl BufRead, staging: &mut Staging<'_>) -> Result<(), LoadError> {
+    let mut line = Vec::new();
+    let (mut number, mut crlf, mut lf) = (0usize, 0usize, 0usize);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).map_err(io_error)? == 0 {
+            break;
+        }
+        number += 1;
+        let mut bytes = line.as_slice();
+        if let Some(rest) = bytes.strip_suffix(b"\n") {
+            bytes = rest;
+            match rest.strip_suffix(b"\r") {
+                Some(rest) => {
+                    bytes = rest;
+                    crlf += 1;
+                }
+                None => lf += 1,
             }
-            let location = Location::Line(i + 1);
-            Some(
-                parse_line(line, http_only, now)
-                    .map(|c| (c, Some(location.clone())))
-                    .map_err(|kind| LoadError::new(kind, Some(location))),
-            )
-        })
-        .collect()
+        }
+        if number == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        let location = Location::Line(number);
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            staging.skip(LoadError::at(LoadErrorKind::InvalidUtf8, location))?;
+            continue;
+        };
+        let (http_only, text) = match text.strip_prefix(HTTP_ONLY_PREFIX) {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        if text.trim().is_empty() {
+            continue;
+        }
+        if text.starts_with('#') {
+            let magic = number == 1 && text.trim_end() == MAGIC;
+            let ours = text.starts_with("# Written by cookiejar.");
+            staging.report.comment_lines += usize::from(!magic && !ours);
+            continue;
+        }
+        let now = staging.now();
+        let entry = parse_line(text, http_only, now)
+            .map(|c| (c, location.clone()))
+            .map_err(|kind| LoadError::at(kind, location));
+        staging.take(entry)?;
+    }
+    staging.report.line_ending = if crlf > lf {
+        LineEnding::Crlf
+    } else {
+        LineEnding::Lf
+    };
+    Ok(())
+}
+
+/// The domain field: one leading dot (the old Netscape spelling of a domain
+/// cookie) and a `:port` (wget's, for a non-default port) are dropped; the
+/// rest must be a canonical domain, which the jar's rules check.
+fn domain_field(field: &str) -> String {
+    let field = field.strip_prefix('.').unwrap_or(field);
+    let host = match field.strip_prefix('[') {
+        // `[::1]:8080`: an IPv6 literal with a port.
+        Some(bracketed) => bracketed.split_once(']').map_or(field, |(ip, _)| ip),
+        // `host:8443`; a bare IPv6 literal has more than one colon.
+        None => match field.split_once(':') {
+            Some((host, port))
+                if !port.contains(':')
+                    && !port.is_empty()
+                    && port.bytes().all(|b| b.is_ascii_digit()) =>
+            {
+                host
+            }
+            _ => field,
+        },
+    };
+    host.to_ascii_lowercase()
+}
+
+/// The expiry field: `None` for a session cookie (`0` or empty).
+fn expiry_field(field: &str) -> Result<Option<OffsetDateTime>, LoadErrorKind> {
+    let field = field.trim();
+    let invalid = || {
+        LoadErrorKind::InvalidField(
+            "the expires field must be Unix seconds (0 or empty for a session cookie)".into(),
+        )
+    };
+    if field.is_empty() {
+        return Ok(None);
+    }
+    // Browser extensions write fractions of a second: round down.
+    let (whole, fraction) = field.split_once('.').unwrap_or((field, "0"));
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) || fraction.is_empty() {
+        return Err(invalid());
+    }
+    let (negative, digits) = match whole.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, whole),
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(invalid());
+    }
+    if negative {
+        // Already expired: dropped and counted like any expired cookie.
+        return Ok(Some(OffsetDateTime::UNIX_EPOCH));
+    }
+    let seconds: i64 = match digits.parse() {
+        Ok(0) if fraction.bytes().all(|b| b == b'0') => return Ok(None),
+        Ok(s) => s,
+        // More digits than an i64: far beyond any date the jar keeps.
+        Err(_) => return Ok(Some(LATEST)),
+    };
+    Ok(Some(
+        OffsetDateTime::from_unix_timestamp(seconds).map_or(LATEST, clamp_instant),
+    ))
 }
 
 fn parse_line(line: &str, http_only: bool, now: OffsetDateTime) -> Result<Cookie, LoadErrorKind> {
-    let fields: Vec<&str> = line.split('\t').collect();
+    let mut fields: Vec<&str> = line.split('\t').collect();
+    // A trailing TAB (browser extensions write one) makes an empty 8th field.
+    if fields.len() == 8 && fields.last() == Some(&"") {
+        fields.pop();
+    }
     // Some exporters drop the TAB before an empty value.
     let [domain, subdomains, path, secure, expires, name, value] = match fields.as_slice() {
         [d, s, p, sec, e, n, v] => [*d, *s, *p, *sec, *e, *n, *v],
@@ -79,37 +206,18 @@ fn parse_line(line: &str, http_only: bool, now: OffsetDateTime) -> Result<Cookie
     let flag = |field: &str, what: &str| match field {
         f if f.eq_ignore_ascii_case("TRUE") => Ok(true),
         f if f.eq_ignore_ascii_case("FALSE") => Ok(false),
-        f => Err(LoadErrorKind::InvalidField(format!(
-            "{what} must be TRUE or FALSE, found {f:?}"
+        _ => Err(LoadErrorKind::InvalidField(format!(
+            "the {what} field must be TRUE or FALSE"
         ))),
     };
-    let include_subdomains = flag(subdomains, "the include-subdomains field")?;
-    let secure_only = flag(secure, "the secure field")?;
-    let expires: i64 = expires.trim().parse().map_err(|_| {
-        LoadErrorKind::InvalidField(format!("expires must be Unix seconds, found {expires:?}"))
-    })?;
-    let expiry_time = match expires {
-        0 => None,
-        s if s < 0 => {
-            return Err(LoadErrorKind::InvalidField(format!(
-                "expires must not be negative, found {s}"
-            )))
-        }
-        s => Some(
-            OffsetDateTime::from_unix_timestamp(s)
-                .unwrap_or(time::PrimitiveDateTime::MAX.assume_utc()),
-        ),
-    };
+    let include_subdomains = flag(subdomains, "include-subdomains")?;
+    let secure_only = flag(secure, "secure")?;
     Ok(Cookie {
         name: name.into(),
         value: value.into(),
-        domain: domain
-            .strip_prefix('.')
-            .unwrap_or(domain)
-            .to_ascii_lowercase()
-            .into(),
+        domain: domain_field(domain).into(),
         path: path.into(),
-        expiry_time,
+        expiry_time: expiry_field(expires)?,
         creation_time: now,
         last_access_time: AtomicI64::new(to_nanos(now)),
         host_only: !include_subdomains,
@@ -125,55 +233,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_what_curl_and_browser_exports_write() {
-        let now = time::macros::datetime!(2026-01-01 0:00 UTC);
-        let text = "\u{feff}# Netscape HTTP Cookie File\r\n\r\n.example.com\tTRUE\t/\tFALSE\t1900000000\t_ga\tGA1.2\r\n#HttpOnly_www.example.com\tFALSE\t/app\tTRUE\t0\tsid\tabc\n# a comment\nexample.org\tFALSE\t/\tFALSE\t0\tempty\n";
-        let entries = read(text, now);
-        assert_eq!(entries.len(), 3);
-        let cookies: Vec<Cookie> = entries.into_iter().map(|e| e.unwrap().0).collect();
-        assert_eq!(
-            (
-                cookies[0].domain(),
-                cookies[0].host_only(),
-                cookies[0].persistent()
-            ),
-            ("example.com", false, true)
-        );
-        assert_eq!(
-            (
-                cookies[1].name(),
-                cookies[1].http_only(),
-                cookies[1].secure_only()
-            ),
-            ("sid", true, true)
-        );
-        assert_eq!(
-            (
-                cookies[1].path(),
-                cookies[1].host_only(),
-                cookies[1].persistent()
-            ),
-            ("/app", true, false)
-        );
-        assert_eq!((cookies[2].name(), cookies[2].value()), ("empty", ""));
+    fn domain_fields() {
+        let cases = [
+            (".example.com", "example.com"),
+            ("Example.COM", "example.com"),
+            ("www.shop.example:8443", "www.shop.example"),
+            ("127.0.0.1:8080", "127.0.0.1"),
+            ("[::1]:8080", "::1"),
+            ("::1", "::1"),
+            ("..x", ".x"),
+            ("host:", "host:"),
+            ("host:80a", "host:80a"),
+        ];
+        for (field, want) in cases {
+            assert_eq!(domain_field(field), want, "{field:?}");
+        }
     }
 
     #[test]
-    fn bad_lines_say_where_and_what() {
-        let now = OffsetDateTime::UNIX_EPOCH;
-        let text =
-            "a\tTRUE\t/\n\nb.com\tMAYBE\t/\tFALSE\t0\tn\tv\nc.com\tTRUE\t/\tFALSE\tsoon\tn\tv\n";
-        let errors: Vec<String> = read(text, now)
-            .into_iter()
-            .map(|e| e.unwrap_err().to_string())
-            .collect();
-        assert_eq!(
-            errors,
-            [
-                "line 1: expected 7 TAB-separated fields, found 3",
-                "line 3: the include-subdomains field must be TRUE or FALSE, found \"MAYBE\"",
-                "line 4: expires must be Unix seconds, found \"soon\"",
-            ]
-        );
+    fn expiry_fields() {
+        let at = |s: i64| Some(OffsetDateTime::from_unix_timestamp(s).unwrap());
+        let cases: [(&str, Result<Option<OffsetDateTime>, ()>); 12] = [
+            ("0", Ok(None)),
+            ("", Ok(None)),
+            ("  ", Ok(None)),
+            ("1796754133", Ok(at(1_796_754_133))),
+            ("1796754133.561", Ok(at(1_796_754_133))),
+            ("1796754133.", Err(())),
+            ("-1", Ok(Some(OffsetDateTime::UNIX_EPOCH))),
+            ("300000000000", Ok(Some(LATEST))),
+            ("99999999999999999999999", Ok(Some(LATEST))),
+            ("soon", Err(())),
+            ("1e9", Err(())),
+            ("0.0", Ok(None)),
+        ];
+        for (field, want) in cases {
+            assert_eq!(expiry_field(field).map_err(|_| ()), want, "{field:?}");
+        }
     }
 }

@@ -1,0 +1,132 @@
+//! Cookies read from a jar file. A file is untrusted input: each cookie in
+//! it must be one that a `Set-Cookie` header could have produced under the
+//! jar's profile, and the same rules (`rules.rs`) refuse it for the same
+//! reasons. What a file cannot know (how long ago a cookie was really
+//! created, what the clock says now) is brought within what the jar would
+//! have stored.
+
+use super::{host, rules, Jar, Profile, Rejection, Stored, MAX_AGE_CAP};
+use crate::cookie::{clamp_instant, to_nanos, Cookie};
+use crate::parse::SameSite;
+use std::sync::atomic::Ordering;
+use time::OffsetDateTime;
+
+impl Jar {
+    /// The cookie as the jar would hold it, or why it refuses it: canonical
+    /// domain (no empty label, as RFC 6265 section 5.1.2 canonicalizes), no
+    /// public-suffix domain cookie (section 5.3 step 5), an absolute path,
+    /// no control characters, the size limit, no reserved `$` name, and under RFC
+    /// 6265bis the name prefixes, `SameSite=None` only with `Secure`
+    /// (section 5.7 step 19) and the 400-day cap (sections 5.6.1, 5.6.2).
+    /// An IP address is host-only, as the `Set-Cookie` path makes it.
+    /// Instants in the future (creation, last access) become `now`; every
+    /// instant is clamped to what the jar's formats can write.
+    pub(crate) fn admit_loaded(
+        &self,
+        mut c: Cookie,
+        now: OffsetDateTime,
+    ) -> Result<Cookie, Rejection> {
+        let clean = |s: &str| {
+            !s.bytes()
+                .any(|b| (b < 0x20 && b != b'\t') || b == 0x7F || b == b';')
+        };
+        let trimmed = |s: &str| s.trim_matches([' ', '\t']) == s;
+        let name_ok = clean(&c.name) && trimmed(&c.name) && !c.name.contains('=');
+        let value_ok =
+            clean(&c.value) && trimmed(&c.value) && !(c.name.is_empty() && c.value.is_empty());
+        if !name_ok || !value_ok || !clean(&c.path) || !c.path.starts_with('/') {
+            return Err(Rejection::Malformed);
+        }
+        if self.profile != Profile::Rfc6265 {
+            rules::check_reserved_name(&c.name, &c.value)?;
+        }
+        let bis = self.profile == Profile::Rfc6265bis;
+        if c.name.is_empty() && !bis {
+            return Err(Rejection::Nameless);
+        }
+        if c.name.len() + c.value.len() > self.limits.max_cookie_bytes {
+            return Err(Rejection::TooLarge);
+        }
+        if c.domain.is_empty()
+            || host::canonicalize_domain(&c.domain).as_deref() != Some(&*c.domain)
+        {
+            return Err(Rejection::InvalidDomain);
+        }
+        if host::is_ip(&c.domain) {
+            c.host_only = true;
+        }
+        if !c.host_only && host::is_public_suffix(self.psl.as_ref(), &c.domain) {
+            return Err(Rejection::PublicSuffix);
+        }
+        if bis {
+            rules::check_prefix(
+                &c.name,
+                &c.value,
+                c.secure_only,
+                c.host_only,
+                &*c.path == "/",
+                true,
+            )?;
+            if c.same_site == Some(SameSite::None) && !c.secure_only {
+                return Err(Rejection::SameSiteNoneInsecure);
+            }
+        }
+        c.creation_time = clamp_instant(c.creation_time.min(now));
+        let last_access = clamp_instant(c.last_access_time().min(now));
+        c.last_access_time
+            .store(to_nanos(last_access), Ordering::Relaxed);
+        c.expiry_time = c.expiry_time.map(|t| {
+            let t = clamp_instant(t);
+            match (bis, now.checked_add(MAX_AGE_CAP)) {
+                (true, Some(cap)) => t.min(clamp_instant(cap)),
+                _ => t,
+            }
+        });
+        Ok(c)
+    }
+
+    /// Stores a cookie that [`Jar::admit_loaded`] returned. An expired
+    /// cookie is dropped (`Stored::Expired`). If the jar already holds a
+    /// cookie with the same name, domain, path and host-only flag, the one
+    /// created later wins.
+    pub(crate) fn insert_admitted(
+        &mut self,
+        cookie: Cookie,
+        creation_seq: Option<u64>,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        if cookie.is_expired_at(now) {
+            return Ok(Stored::Expired);
+        }
+        let key = self
+            .store
+            .key(host::registrable_domain(self.psl.as_ref(), &cookie.domain));
+        let old = self.store.bucket_entries(&key).find(|(_, e)| {
+            let old = &e.cookie;
+            old.name == cookie.name
+                && old.domain == cookie.domain
+                && old.path == cookie.path
+                && old.host_only == cookie.host_only
+        });
+        let replaced = match old {
+            Some((_, e)) if e.cookie.creation_time > cookie.creation_time => {
+                return Ok(Stored::KeptNewer)
+            }
+            Some((id, _)) => {
+                self.store.remove(id);
+                true
+            }
+            None => false,
+        };
+        let id = self.store.insert(key.clone(), cookie, creation_seq);
+        let (evicted, lost_new) = self.store.enforce(&key, &self.limits, now, id);
+        if lost_new {
+            return Err(Rejection::NoRoom);
+        }
+        Ok(if replaced {
+            Stored::Replaced { evicted }
+        } else {
+            Stored::Inserted { evicted }
+        })
+    }
+}

@@ -1,0 +1,170 @@
+//! Rules a cookie must meet whatever brought it in, a `Set-Cookie` header
+//! or a jar file, so that both paths refuse the same cookies for the same
+//! reason.
+
+use super::Rejection;
+
+/// RFC 6265bis section 4.1.3: the name prefixes, matched without regard to
+/// ASCII case (section 5.7 steps 20 and 21).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Prefix {
+    /// `__Secure-`: only with `Secure` (section 4.1.3.1).
+    Secure,
+    /// `__Host-`: `Secure`, host-only and `Path=/` (section 4.1.3.2).
+    Host,
+}
+
+/// The prefix a cookie would be read as. A nameless cookie is sent as its
+/// bare value (RFC 6265bis section 5.8.3 step 4.1), so its value is what a
+/// server would read as the name: `=__Host-sid=x` must not pass for a
+/// `__Host-` cookie it is not.
+pub(crate) fn prefix(name: &str, value: &str) -> Option<Prefix> {
+    let read_as = if name.is_empty() { value } else { name };
+    let starts = |p: &str| {
+        read_as
+            .get(..p.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(p))
+    };
+    if starts("__Secure-") {
+        Some(Prefix::Secure)
+    } else if starts("__Host-") {
+        Some(Prefix::Host)
+    } else {
+        None
+    }
+}
+
+/// The prefix rules for a finished cookie. `path_is_root` is whether the
+/// cookie's path is exactly `/` (for a `Set-Cookie`, whether it had an
+/// explicit `Path=/`); `secure_origin` whether it came from one (a file
+/// has no origin: pass true). A nameless cookie never satisfies a prefix.
+pub(crate) fn check_prefix(
+    name: &str,
+    value: &str,
+    secure: bool,
+    host_only: bool,
+    path_is_root: bool,
+    secure_origin: bool,
+) -> Result<(), Rejection> {
+    let nameless = name.is_empty();
+    match prefix(name, value) {
+        Some(Prefix::Secure) if nameless || !secure || !secure_origin => {
+            Err(Rejection::SecurePrefix)
+        }
+        Some(Prefix::Host)
+            if nameless || !secure || !secure_origin || !host_only || !path_is_root =>
+        {
+            Err(Rejection::HostPrefix)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// RFC 2109 section 4.3.4 (and RFC 2965 section 3.3.4, which adds
+/// `$Port`) reserve `$Version`, `$Path`, `$Domain` and `$Port` as
+/// attributes in the `Cookie` header. A cookie named `$Path` would be sent
+/// as `sid=abc; $Path=/x`, which an RFC 2109 server (and this crate's own
+/// parser) reads as an attribute of the cookie before it, so the
+/// `Rfc6265bis` and `Rfc2109` profiles refuse such names (in any case),
+/// and a nameless cookie whose value would be sent as one. Other names
+/// that begin with `$` mean nothing to anyone and are kept; the `Rfc6265`
+/// profile keeps them all, as RFC 6265 and its test suite do.
+pub(crate) fn check_reserved_name(name: &str, value: &str) -> Result<(), Rejection> {
+    let read_as = if name.is_empty() {
+        value.split('=').next().unwrap_or(value)
+    } else {
+        name
+    };
+    let reserved = ["$Version", "$Path", "$Domain", "$Port"]
+        .iter()
+        .any(|r| read_as.trim_end().eq_ignore_ascii_case(r));
+    match reserved {
+        true => Err(Rejection::ReservedName),
+        false => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_read_from_the_name_or_a_nameless_value() {
+        let cases = [
+            ("__Secure-a", "1", Some(Prefix::Secure)),
+            ("__SECURE-a", "1", Some(Prefix::Secure)),
+            ("__host-a", "1", Some(Prefix::Host)),
+            ("", "__Host-sid=attacker", Some(Prefix::Host)),
+            ("", "__secure-x", Some(Prefix::Secure)),
+            ("a", "__Host-x", None),
+            ("__Secure", "1", None),
+            ("", "", None),
+        ];
+        for (name, value, want) in cases {
+            assert_eq!(prefix(name, value), want, "{name:?}={value:?}");
+        }
+    }
+
+    #[test]
+    fn prefix_rules_table() {
+        use Rejection::{HostPrefix, SecurePrefix};
+        // (name, value, secure, host_only, path_is_root, secure_origin, want)
+        let cases = [
+            ("__Secure-a", "1", true, false, false, true, Ok(())),
+            (
+                "__Secure-a",
+                "1",
+                false,
+                false,
+                false,
+                true,
+                Err(SecurePrefix),
+            ),
+            (
+                "__Secure-a",
+                "1",
+                true,
+                false,
+                false,
+                false,
+                Err(SecurePrefix),
+            ),
+            ("__Host-a", "1", true, true, true, true, Ok(())),
+            ("__Host-a", "1", true, false, true, true, Err(HostPrefix)),
+            ("__Host-a", "1", true, true, false, true, Err(HostPrefix)),
+            ("__Host-a", "1", false, true, true, true, Err(HostPrefix)),
+            ("", "__Host-sid=x", true, true, true, true, Err(HostPrefix)),
+            (
+                "",
+                "__Secure-sid=x",
+                true,
+                true,
+                true,
+                true,
+                Err(SecurePrefix),
+            ),
+            ("plain", "1", false, false, false, false, Ok(())),
+        ];
+        for (name, value, secure, host_only, root, origin, want) in cases {
+            assert_eq!(
+                check_prefix(name, value, secure, host_only, root, origin),
+                want,
+                "{name:?}={value:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn dollar_names_are_reserved() {
+        assert_eq!(
+            check_reserved_name("$Path", "/x"),
+            Err(Rejection::ReservedName)
+        );
+        assert_eq!(
+            check_reserved_name("", "$Version=1"),
+            Err(Rejection::ReservedName)
+        );
+        assert_eq!(check_reserved_name("a", "$1"), Ok(()));
+        assert_eq!(check_reserved_name("a$", "1"), Ok(()));
+    }
+}
