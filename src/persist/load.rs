@@ -34,6 +34,11 @@ impl Staging<'_> {
         self.now
     }
 
+    /// The jar's limit on a cookie's name and value.
+    pub(crate) fn max_cookie_bytes(&self) -> usize {
+        self.jar.limits().max_cookie_bytes
+    }
+
     /// Takes one entry through the jar's rules. `Err` means stop: the first
     /// bad entry of a strict load.
     pub(crate) fn take(&mut self, entry: Entry) -> Result<(), LoadError> {

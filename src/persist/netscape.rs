@@ -78,12 +78,19 @@ pub(crate) fn write(cookies: &[&Cookie], options: SaveOptions, report: &mut Save
 pub(crate) fn read(reader: &mut impl BufRead, staging: &mut Staging<'_>) -> Result<(), LoadError> {
     let mut line = Vec::new();
     let (mut number, mut crlf, mut lf) = (0usize, 0usize, 0usize);
+    let cap = MAX_LINE_BYTES.max(2 * staging.max_cookie_bytes());
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line).map_err(io_error)? == 0 {
+        let (read, whole) = read_line_capped(reader, &mut line, cap).map_err(io_error)?;
+        if read == 0 {
             break;
         }
         number += 1;
+        if !whole {
+            let what = format!("the line is longer than {cap} bytes");
+            staging.skip(LoadError::invalid(what, Location::Line(number)))?;
+            continue;
+        }
         let mut bytes = line.as_slice();
         if let Some(rest) = bytes.strip_suffix(b"\n") {
             bytes = rest;
@@ -128,6 +135,41 @@ pub(crate) fn read(reader: &mut impl BufRead, staging: &mut Staging<'_>) -> Resu
         LineEnding::Lf
     };
     Ok(())
+}
+
+/// The longest line read whole, unless the jar's cookie size limit calls
+/// for more: a cookie of 4096 bytes with a long domain and path fits many
+/// times over, and a file of one endless line (`/dev/zero`) costs no more.
+const MAX_LINE_BYTES: usize = 64 << 10;
+
+/// Reads one line (with its `\n`) into `line`, keeping at most `cap`
+/// bytes; the rest of a longer line is read and dropped. Returns the bytes
+/// read and whether the line was kept whole.
+fn read_line_capped(
+    reader: &mut impl BufRead,
+    line: &mut Vec<u8>,
+    cap: usize,
+) -> std::io::Result<(usize, bool)> {
+    let mut read = 0;
+    loop {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((read, line.len() <= cap));
+        }
+        let chunk = match buf.iter().position(|&b| b == b'\n') {
+            Some(i) => buf.split_at(i + 1).0,
+            None => buf,
+        };
+        let done = chunk.last() == Some(&b'\n');
+        let room = (cap + 1).saturating_sub(line.len()).min(chunk.len());
+        line.extend_from_slice(chunk.get(..room).unwrap_or(chunk));
+        let used = chunk.len();
+        reader.consume(used);
+        read += used;
+        if done {
+            return Ok((read, line.len() <= cap));
+        }
+    }
 }
 
 /// The domain field: one leading dot (the old Netscape spelling of a domain
