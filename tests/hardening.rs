@@ -1,6 +1,7 @@
 //! Regression tests for the hardening review: each test is one of its
 //! repros (numbered as in the review), and each fails on the code before
 //! the fix.
+#![allow(clippy::unwrap_used, clippy::indexing_slicing)] // test code
 
 use cookiejar::{
     Format, Jar, LoadErrorKind, LoadOptions, Location, Profile, Rejection, SaveOptions,
@@ -45,7 +46,7 @@ fn refusal(result: Result<Jar, cookiejar::LoadError>) -> Rejection {
     }
 }
 
-/// 1. Far-future instants never make a save fail or write an empty file,
+/// Point 1: Far-future instants never make a save fail or write an empty file,
 /// even with `time`'s `large-dates` on (this test binary turns it on).
 #[test]
 fn far_future_instants_are_clamped_and_saves_never_write_nothing() {
@@ -80,7 +81,7 @@ fn far_future_instants_are_clamped_and_saves_never_write_nothing() {
     }
 }
 
-/// 3. A nameless cookie whose value looks prefixed is refused from files,
+/// Point 3: A nameless cookie whose value looks prefixed is refused from files,
 /// as from `Set-Cookie`: it would be sent as `__Host-sid=attacker`.
 #[test]
 fn nameless_cookies_cannot_pass_for_prefixed_ones() {
@@ -105,7 +106,7 @@ fn nameless_cookies_cannot_pass_for_prefixed_ones() {
     );
 }
 
-/// 4. The other Set-Cookie rules hold for loaded cookies: the 400-day cap,
+/// Point 4: The other Set-Cookie rules hold for loaded cookies: the 400-day cap,
 /// no creation time in the future, `SameSite=None` only with `Secure`.
 #[test]
 fn loaded_cookies_follow_the_set_cookie_rules() {
@@ -130,7 +131,7 @@ fn loaded_cookies_follow_the_set_cookie_rules() {
     assert_eq!(load(&secure, Format::Json).unwrap().len(), 1);
 }
 
-/// 5. `$Path` (and the other RFC 2109 attribute names) are never stored, so
+/// Point 5: `$Path` (and the other RFC 2109 attribute names) are never stored, so
 /// they are never sent as if they were attributes.
 #[test]
 fn reserved_dollar_names_are_refused_from_servers_and_files() {
@@ -162,7 +163,7 @@ fn reserved_dollar_names_are_refused_from_servers_and_files() {
     );
 }
 
-/// 8. One non-UTF-8 byte costs its line, with the line number; lenient
+/// Point 8: One non-UTF-8 byte costs its line, with the line number; lenient
 /// loads keep the rest.
 #[test]
 fn a_non_utf8_line_is_one_bad_entry() {
@@ -182,7 +183,7 @@ fn a_non_utf8_line_is_one_bad_entry() {
     assert_eq!(report.skipped[0].location(), Some(&Location::Line(2)));
 }
 
-/// 10. Load errors never quote a field: a misaligned line can put a
+/// Point 10: Load errors never quote a field: a misaligned line can put a
 /// secret anywhere.
 #[test]
 fn load_errors_never_quote_field_text() {
@@ -224,7 +225,7 @@ fn load_errors_never_quote_field_text() {
     }
 }
 
-/// 13. Versions that are not the number 1 say what they are; a bad date
+/// Point 13: Versions that are not the number 1 say what they are; a bad date
 /// names its field.
 #[test]
 fn json_errors_name_the_field() {

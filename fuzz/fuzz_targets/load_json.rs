@@ -1,42 +1,10 @@
 #![no_main]
-use cookiejar::{Format, Jar, LoadOptions, SaveOptions};
 
-// Loading untrusted JSON never panics; a strict failure changes nothing;
-// what loads saves and loads again to the same cookies.
+// The loader properties of tests/common/loader_properties.rs, for JSON
+// jar files.
+#[path = "../../tests/common/loader_properties.rs"]
+mod loader_properties;
+
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else {
-        return;
-    };
-    let now = time::OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
-    let mut jar = Jar::new();
-    jar.set_cookie_at(
-        &url::Url::parse("https://keep.example/").unwrap(),
-        "keep=1",
-        now,
-    )
-    .unwrap();
-    if jar
-        .load_text_at(text, Format::Json, LoadOptions::default(), now)
-        .is_err()
-    {
-        assert_eq!(jar.len(), 1, "a failed strict load changes nothing");
-    }
-    let mut jar = Jar::new();
-    if jar
-        .load_text_at(
-            text,
-            Format::Json,
-            LoadOptions { merge: false, lenient: true, ..cookiejar::LoadOptions::default() },
-            now,
-        )
-        .is_ok()
-    {
-        let all = SaveOptions { include_session_cookies: true, ..cookiejar::SaveOptions::default() };
-        let (saved, _) = jar.to_text_at(Format::Json, all, now);
-        let mut again = Jar::new();
-        again
-            .load_text_at(&saved, Format::Json, LoadOptions::default(), now)
-            .expect("our own output loads");
-        assert_eq!(again.len(), jar.len());
-    }
+    loader_properties::check_loader(data, cookiejar::Format::Json);
 });
