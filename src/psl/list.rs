@@ -22,6 +22,8 @@ use std::sync::{Arc, OnceLock};
 /// matches (the list's algorithm), and removing the exception's leftmost
 /// label leaves no public suffix at all, so every domain under `corp` is
 /// one site. The upstream list has no such rule; it is never the default.
+/// Name only a top-level domain that no one else's hosts use: `!com`
+/// would let every `.com` site set cookies for all of `.com`.
 ///
 /// # Example
 ///
