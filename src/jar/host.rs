@@ -198,6 +198,36 @@ mod tests {
     }
 
     #[test]
+    fn registrable_domains_pass_the_lists_own_tests() {
+        // The list's test vectors (CC0, shipped beside the list by PyPI's
+        // publicsuffixlist; upstream's tests/test_psl.txt): the registrable
+        // domain, or null for a public suffix. "Unlisted TLD" is rule "*".
+        let psl = PublicSuffixList::bundled();
+        let to_ascii = |d: &str| idna::domain_to_ascii(d).unwrap_or_default();
+        let mut checked = 0;
+        for line in include_str!("../psl/check_public_suffix.txt").lines() {
+            let Some(args) = line
+                .strip_prefix("checkPublicSuffix(")
+                .and_then(|l| l.strip_suffix(");"))
+            else {
+                continue;
+            };
+            let (input, want) = args.split_once(", ").unwrap_or((args, "null"));
+            let unquote = |s: &str| s.strip_prefix('\'')?.strip_suffix('\'').map(to_ascii);
+            let want = unquote(want);
+            let got = unquote(input)
+                .filter(|d| !d.starts_with('.'))
+                .and_then(|host| {
+                    let site = registrable_domain(psl.as_ref(), &host);
+                    (psl.public_suffix(&host) != Some(&host)).then(|| site.to_owned())
+                });
+            assert_eq!(got, want, "{line}");
+            checked += 1;
+        }
+        assert!(checked > 70, "{checked} cases");
+    }
+
+    #[test]
     fn registrable_domains_without_a_public_suffix() {
         // No public suffix: the whole top-level domain is one site, keyed
         // by its label, where a domain cookie for it is filed too.
