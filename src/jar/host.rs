@@ -90,14 +90,20 @@ pub(crate) fn is_public_suffix(psl: &dyn PublicSuffix, domain: &str) -> bool {
 
 /// The key the jar files a host's cookies under: its registrable domain
 /// (public suffix plus one label, "eTLD+1"), as Chromium, Firefox and Go
-/// do. A host that is itself a public suffix is its own key; a host under
-/// an unknown top-level domain (`localhost`, `intranet`) is filed under
-/// that top-level label, so `Domain=localhost` from `app.localhost` lands
-/// in the bucket every `*.localhost` request reads; an IP is its own key.
+/// do. A host that is itself a public suffix is its own key; so is a host
+/// one label below an unlisted top-level domain, which the list's rule `*`
+/// makes a public suffix (`app.localhost`, `intranet.corp`; `localhost`
+/// and `corp` are keys of their own); an IP is its own key. A host with no
+/// public suffix at all (a private top-level domain opted into with a
+/// `!corp` rule, or every host under [`NoPublicSuffix`]) is filed under its
+/// top-level label, so a `Domain=corp` cookie lands in the bucket every
+/// `*.corp` request reads.
 ///
 /// Every host that domain-matches a cookie's domain has the same key as
 /// that domain, unless a public suffix lies between them (then the cookie
 /// would cross a site boundary, and, as in Chromium, it is not sent).
+///
+/// [`NoPublicSuffix`]: crate::NoPublicSuffix
 pub(crate) fn registrable_domain<'a>(psl: &dyn PublicSuffix, host: &'a str) -> &'a str {
     if is_ip(host) {
         return host;
@@ -123,7 +129,7 @@ pub(crate) fn registrable_domain_from_suffix<'a>(host: &'a str, suffix: Option<&
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::psl::PublicSuffixList;
+    use crate::psl::{NoPublicSuffix, PublicSuffixList};
 
     #[test]
     fn domain_match_follows_section_5_1_3() {
@@ -175,14 +181,69 @@ mod tests {
             ("www.bbc.co.uk", "bbc.co.uk"),
             ("a.foo.github.io", "foo.github.io"),
             ("github.io", "github.io"),
+            // The list's rule "*": an unlisted top-level domain is a
+            // public suffix, and each name below it a site of its own.
             ("localhost", "localhost"),
-            ("app.localhost", "localhost"),
-            ("a.b.intranet", "intranet"),
+            ("app.localhost", "app.localhost"),
+            ("a.app.localhost", "app.localhost"),
+            ("corp", "corp"),
+            ("intranet.corp", "intranet.corp"),
+            ("a.b.intranet", "b.intranet"),
             ("192.168.0.1", "192.168.0.1"),
             ("::1", "::1"),
         ];
         for (host, want) in cases {
             assert_eq!(registrable_domain(psl.as_ref(), host), want, "{host}");
+        }
+    }
+
+    #[test]
+    fn registrable_domains_pass_the_lists_own_tests() {
+        // The list's test vectors (CC0, shipped beside the list by PyPI's
+        // publicsuffixlist; upstream's tests/test_psl.txt): the registrable
+        // domain, or null for a public suffix. "Unlisted TLD" is rule "*".
+        let psl = PublicSuffixList::bundled();
+        let to_ascii = |d: &str| idna::domain_to_ascii(d).unwrap_or_default();
+        let mut checked = 0;
+        for line in include_str!("../psl/check_public_suffix.txt").lines() {
+            let Some(args) = line
+                .strip_prefix("checkPublicSuffix(")
+                .and_then(|l| l.strip_suffix(");"))
+            else {
+                continue;
+            };
+            let (input, want) = args.split_once(", ").unwrap_or((args, "null"));
+            let unquote = |s: &str| s.strip_prefix('\'')?.strip_suffix('\'').map(to_ascii);
+            let want = unquote(want);
+            let got = unquote(input)
+                .filter(|d| !d.starts_with('.'))
+                .and_then(|host| {
+                    let site = registrable_domain(psl.as_ref(), &host);
+                    (psl.public_suffix(&host) != Some(&host)).then(|| site.to_owned())
+                });
+            assert_eq!(got, want, "{line}");
+            checked += 1;
+        }
+        assert!(checked > 70, "{checked} cases");
+    }
+
+    #[test]
+    fn registrable_domains_without_a_public_suffix() {
+        // No public suffix: the whole top-level domain is one site, keyed
+        // by its label, where a domain cookie for it is filed too.
+        let private = PublicSuffixList::bundled_with("!corp\n").unwrap();
+        let cases = [
+            (&private as &dyn PublicSuffix, "corp", "corp"),
+            (&private, "intranet.corp", "corp"),
+            (&private, "a.b.corp", "corp"),
+            (&private, "app.localhost", "app.localhost"),
+            (&private, "www.example.com", "example.com"),
+            (&NoPublicSuffix, "www.example.com", "com"),
+            (&NoPublicSuffix, "app.localhost", "localhost"),
+            (&NoPublicSuffix, "localhost", "localhost"),
+        ];
+        for (psl, host, want) in cases {
+            assert_eq!(registrable_domain(psl, host), want, "{host} under {psl:?}");
         }
     }
 
