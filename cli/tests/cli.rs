@@ -1,5 +1,4 @@
 //! The real `cookiejar` binary on files in temporary directories.
-#![cfg(feature = "cli")]
 // Test code: unwrap is the assertion.
 #![allow(clippy::unwrap_used)]
 
@@ -16,7 +15,7 @@ fn stdout(cmd: &mut Command) -> String {
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/testdata/jars/browser-export.txt"
+    "/../testdata/jars/browser-export.txt"
 );
 
 #[test]
