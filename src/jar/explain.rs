@@ -40,6 +40,30 @@ pub enum Exclusion {
 }
 
 impl Exclusion {
+    /// A stable, snake_case code for the rule, for scripts and logs:
+    /// `host_only`, `domain_mismatch`, `path_mismatch`, `secure_only`,
+    /// `http_only`, `expired`, `same_site_strict`, `same_site_lax`.
+    ///
+    /// The codes are part of the API: a code is never changed or reused
+    /// for another rule once released, and every variant has its own. The
+    /// text of [`Exclusion::as_str`] is for people and may be reworded.
+    ///
+    /// ```
+    /// assert_eq!(cookiejar::Exclusion::PathMismatch.code(), "path_mismatch");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Exclusion::HostOnly => "host_only",
+            Exclusion::DomainMismatch => "domain_mismatch",
+            Exclusion::PathMismatch => "path_mismatch",
+            Exclusion::SecureOnly => "secure_only",
+            Exclusion::HttpOnly => "http_only",
+            Exclusion::Expired => "expired",
+            Exclusion::SameSiteStrict => "same_site_strict",
+            Exclusion::SameSiteLax => "same_site_lax",
+        }
+    }
+
     /// A short, lower-case description.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -58,5 +82,45 @@ impl Exclusion {
 impl fmt::Display for Exclusion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Exclusion;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_exclusion_has_its_own_snake_case_code() {
+        let all = [
+            Exclusion::HostOnly,
+            Exclusion::DomainMismatch,
+            Exclusion::PathMismatch,
+            Exclusion::SecureOnly,
+            Exclusion::HttpOnly,
+            Exclusion::Expired,
+            Exclusion::SameSiteStrict,
+            Exclusion::SameSiteLax,
+        ];
+        // Exhaustive: a new variant does not compile until it is listed above.
+        for e in all {
+            match e {
+                Exclusion::HostOnly
+                | Exclusion::DomainMismatch
+                | Exclusion::PathMismatch
+                | Exclusion::SecureOnly
+                | Exclusion::HttpOnly
+                | Exclusion::Expired
+                | Exclusion::SameSiteStrict
+                | Exclusion::SameSiteLax => {}
+            }
+        }
+        let codes: HashSet<&str> = all.iter().map(Exclusion::code).collect();
+        assert_eq!(codes.len(), all.len(), "two exclusions share a code");
+        assert!(codes
+            .iter()
+            .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+        assert_eq!(Exclusion::HostOnly.code(), "host_only");
+        assert_eq!(Exclusion::SameSiteLax.code(), "same_site_lax");
     }
 }
