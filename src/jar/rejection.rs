@@ -137,6 +137,7 @@ impl Rejection {
             Rejection::TooLarge => "too_large",
             Rejection::NoRoom => "no_room",
             Rejection::Malformed => "malformed",
+            Rejection::ReservedName => "reserved_name",
         }
     }
 
@@ -216,6 +217,7 @@ mod tests {
             Rejection::TooLarge,
             Rejection::NoRoom,
             Rejection::Malformed,
+            Rejection::ReservedName,
         ];
         for r in &all {
             match r {
@@ -243,7 +245,8 @@ mod tests {
                 | Rejection::HostPrefix
                 | Rejection::TooLarge
                 | Rejection::NoRoom
-                | Rejection::Malformed => {}
+                | Rejection::Malformed
+                | Rejection::ReservedName => {}
             }
         }
         all
