@@ -9,10 +9,12 @@
 
 use crate::output::{count, count_as, note, was};
 use cookiejar::{
-    Cookie, Format, Jar, Limits, LoadError, LoadErrorKind, LoadOptions, SaveOptions, SaveReport,
+    Cookie, Format, Jar, Limits, LineEnding, LoadError, LoadErrorKind, LoadOptions,
+    NetscapeDialect, SaveOptions, SaveReport,
 };
 use serde_json::{json, Value};
 use std::collections::HashSet;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
@@ -29,13 +31,6 @@ const FILE_LIMITS: Limits = Limits {
     max_cookies_per_domain: usize::MAX,
     ..Limits::RFC6265
 };
-
-/// The lines our own Netscape writer puts at the top of the file: they
-/// come back on every rewrite, so they are not comments that get lost.
-const WRITER_HEADER: [&str; 2] = [
-    "# Netscape HTTP Cookie File",
-    "# Written by cookiejar. Edit at your own risk.",
-];
 
 /// The jar every command works on.
 pub(crate) fn new_jar() -> Jar {
@@ -67,11 +62,15 @@ pub(crate) struct JarFile {
     /// Expired cookies the load dropped: not in the jar, and not written
     /// back by a rewrite.
     pub(crate) expired: usize,
-    /// Bad entries a lenient load skipped.
+    /// Bad entries a lenient load skipped (the first
+    /// [`cookiejar::LoadReport::MAX_REPORTED`]).
     pub(crate) skipped: Vec<LoadError>,
-    /// Whether its lines end in CRLF.
-    pub(crate) crlf: bool,
-    /// Comment lines a rewrite does not keep.
+    /// How many bad entries a lenient load skipped in all.
+    pub(crate) skipped_count: usize,
+    /// Its line ending, which a rewrite keeps.
+    pub(crate) line_ending: LineEnding,
+    /// Comment lines a rewrite does not keep (not the header our writer
+    /// puts back).
     pub(crate) comments: usize,
 }
 
@@ -84,6 +83,10 @@ pub(crate) struct Target<'a> {
     pub(crate) format: Format,
     /// Session cookies are written (the default of every command).
     pub(crate) keep_session: bool,
+    /// For `cookies.txt`: curl's or wget's.
+    pub(crate) dialect: NetscapeDialect,
+    /// For `cookies.txt`: the line ending.
+    pub(crate) line_ending: LineEnding,
 }
 
 /// What a write put in the file, read back from it.
@@ -119,79 +122,75 @@ pub(crate) fn open(
         existed: false,
         expired: 0,
         skipped: Vec::new(),
-        crlf: false,
+        skipped_count: 0,
+        line_ending: LineEnding::Lf,
         comments: 0,
     };
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
+    // The format is needed to write the file back, and a load does not
+    // report it: it is read from the first bytes, as the load does.
+    file.format = match sniff(path) {
+        Ok(format) => format,
         Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => return Ok((jar, file)),
         Err(e) => return Err(Failure(3, format!("cannot read {}: {e}", path.display()))),
     };
     file.existed = true;
-    file.format = Format::detect(&text);
-    file.crlf = text.contains("\r\n");
-    if file.format == Format::Netscape {
-        file.comments = lost_comments(&text);
-    }
     let options = LoadOptions {
-        merge: false,
         lenient,
+        ..LoadOptions::default()
     };
-    let report = match jar.load_text_at(&text, file.format, options, now) {
-        Ok(report) => report,
-        Err(e) => {
-            return Err(Failure(
-                3,
-                load_failure(path, &text, file.format, &e, lenient, now),
-            ))
-        }
-    };
+    let report = jar
+        .load_at(path, options, now)
+        .map_err(|e| Failure(3, load_failure(path, &e, lenient, now)))?;
     file.expired = report.expired;
+    file.skipped_count = report.skipped_count;
     file.skipped = report.skipped;
+    file.line_ending = report.line_ending;
+    file.comments = report.comment_lines;
     for skipped in &file.skipped {
         note(&format!("{}: skipped {skipped}", path.display()));
+    }
+    if file.skipped_count > file.skipped.len() {
+        note(&format!(
+            "{}: skipped {} more",
+            path.display(),
+            count_as(
+                file.skipped_count - file.skipped.len(),
+                "bad entry",
+                "bad entries"
+            )
+        ));
     }
     Ok((jar, file))
 }
 
+/// The format of a file, from its first bytes.
+fn sniff(path: &Path) -> std::io::Result<Format> {
+    let mut start = Vec::with_capacity(4096);
+    std::fs::File::open(path)?
+        .take(4096)
+        .read_to_end(&mut start)?;
+    Ok(Format::detect_bytes(&start))
+}
+
 /// The message for a failed load; in strict mode, whether a lenient load
 /// would have kept the other entries.
-fn load_failure(
-    path: &Path,
-    text: &str,
-    format: Format,
-    error: &LoadError,
-    lenient: bool,
-    now: OffsetDateTime,
-) -> String {
+fn load_failure(path: &Path, error: &LoadError, lenient: bool, now: OffsetDateTime) -> String {
     let mut message = format!("{}: {error}", path.display());
-    if !lenient {
-        let options = LoadOptions {
-            merge: false,
-            lenient: true,
-        };
-        if let Ok(report) = new_jar().load_text_at(text, format, options, now) {
+    if !lenient
+        && !matches!(
+            error.kind(),
+            LoadErrorKind::Io(_) | LoadErrorKind::TooLarge { .. }
+        )
+    {
+        if let Ok(report) = new_jar().load_at(path, LoadOptions::lenient(), now) {
             message += &format!(
                 " (strict mode: nothing was loaded; --lenient skips {} and loads {})",
-                count_as(report.skipped.len(), "bad entry", "bad entries"),
+                count_as(report.skipped_count, "bad entry", "bad entries"),
                 count(report.loaded, "cookie"),
             );
         }
     }
     message
-}
-
-/// Comment lines of a `cookies.txt` other than our writer's header, which
-/// a rewrite puts back (`#HttpOnly_` lines are cookies, not comments).
-fn lost_comments(text: &str) -> usize {
-    text.lines()
-        .map(|line| line.trim_start_matches('\u{feff}').trim_end_matches('\r'))
-        .filter(|line| {
-            line.starts_with('#')
-                && !line.starts_with("#HttpOnly_")
-                && !WRITER_HEADER.contains(line)
-        })
-        .count()
 }
 
 impl JarFile {
@@ -201,6 +200,8 @@ impl JarFile {
             path: &self.path,
             format: self.format,
             keep_session,
+            dialect: NetscapeDialect::Curl,
+            line_ending: self.line_ending,
         }
     }
 
@@ -208,12 +209,6 @@ impl JarFile {
     pub(crate) fn rewrite_notes(&self) {
         self.skipped_note("not written back");
         self.comments_note("not kept (a rewrite writes the cookies only)");
-        if self.crlf {
-            note(&format!(
-                "{}: its CRLF line ends were rewritten as LF",
-                self.path.display()
-            ));
-        }
     }
 
     /// Says on stderr that the file's comment lines are `what`.
@@ -230,12 +225,12 @@ impl JarFile {
 
     /// Says on stderr that the bad entries skipped at load are `what`.
     pub(crate) fn skipped_note(&self, what: &str) {
-        if !self.skipped.is_empty() {
+        if self.skipped_count > 0 {
             note(&format!(
                 "{}: the {} skipped at load {} {what}",
                 self.path.display(),
-                count_as(self.skipped.len(), "bad entry", "bad entries"),
-                was(self.skipped.len()),
+                count_as(self.skipped_count, "bad entry", "bad entries"),
+                was(self.skipped_count),
             ));
         }
     }
@@ -268,7 +263,12 @@ impl JarFile {
                 })
             })
             .collect();
-        json!({"expired_dropped": self.expired, "skipped": skipped})
+        json!({
+            "expired_dropped": self.expired,
+            "skipped_count": self.skipped_count,
+            "skipped": skipped,
+            "comment_lines": self.comments,
+        })
     }
 }
 
@@ -277,6 +277,8 @@ impl JarFile {
 pub(crate) fn load_error_code(error: &LoadError) -> &'static str {
     match error.kind() {
         LoadErrorKind::Io(_) => "io_error",
+        LoadErrorKind::TooLarge { .. } => "file_too_large",
+        LoadErrorKind::InvalidUtf8 => "invalid_utf8",
         LoadErrorKind::Syntax(_) => "invalid_json",
         LoadErrorKind::UnsupportedVersion(_) => "unsupported_version",
         LoadErrorKind::InvalidField(_) => "invalid_field",
@@ -296,18 +298,14 @@ pub(crate) fn write(
     let path = target.path;
     let options = SaveOptions {
         include_session_cookies: target.keep_session,
+        netscape_dialect: target.dialect,
+        line_ending: target.line_ending,
     };
     let report = jar
         .save_at(path, target.format, options, now)
         .map_err(|e| Failure(3, format!("cannot write {}: {e}", path.display())))?;
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Failure(3, format!("cannot read back {}: {e}", path.display())))?;
     let mut check = new_jar();
-    let options = LoadOptions {
-        merge: false,
-        lenient: true,
-    };
-    let keys = match check.load_text_at(&text, target.format, options, now) {
+    let keys = match check.load_at(path, LoadOptions::lenient(), now) {
         Ok(_) => check.iter().map(key).collect(),
         Err(e) => {
             return Err(Failure(
@@ -317,17 +315,4 @@ pub(crate) fn write(
         }
     };
     Ok(Written { report, keys })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_foreign_comments_count_as_lost() {
-        let ours = "# Netscape HTTP Cookie File\n# Written by cookiejar. Edit at your own risk.\n\n#HttpOnly_a.com\tFALSE\t/\tFALSE\t0\ts\t1\n";
-        assert_eq!(lost_comments(ours), 0);
-        let theirs = "\u{feff}# Netscape HTTP Cookie File\r\n# Exported by an extension\r\n# domain\tflag\r\na.com\tFALSE\t/\tFALSE\t0\ts\t1\r\n";
-        assert_eq!(lost_comments(theirs), 2);
-    }
 }

@@ -24,8 +24,9 @@ Files: a command that rewrites a jar file (store, purge) keeps every cookie
 it read from it, session cookies included, except what it was asked to
 remove; it does not rewrite a file whose cookies did not change. Expired
 cookies are dropped when a file is read, and every command says how many.
-A rewritten cookies.txt keeps its cookies but not its comment lines, and is
-written with LF line ends; the command says so when that changes the file.
+A rewritten cookies.txt keeps its cookies and its line ends (LF or CRLF) but
+not its comment lines; the command says so when it had some. convert writes
+LF, curl's dialect (#HttpOnly_ lines) unless --wget.
 
 Output: names, values and domains are printed with control characters and
 invisible format characters escaped (\\x01, \\u{9b}), so that a cookie cannot
@@ -116,6 +117,9 @@ enum Command {
         lenient: bool,
         #[command(flatten)]
         session: SessionFlags,
+        /// Write cookies.txt for wget, which reads curl's `#HttpOnly_` lines as comments: HttpOnly cookies become plain lines (the flag is lost).
+        #[arg(long)]
+        wget: bool,
     },
     /// Remove expired cookies from a jar file (session cookies are kept).
     Purge {
@@ -217,6 +221,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             to,
             lenient,
             session,
+            wget,
         } => {
             let format = match to {
                 Some(FileFormat::Json) => Format::Json,
@@ -229,6 +234,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
                 format,
                 lenient: *lenient,
                 keep_session: !session.drop_session,
+                wget: *wget,
                 json: cli.json,
             };
             rewrite::convert(&convert, now)

@@ -2,7 +2,7 @@
 
 use crate::jarfile::{self, Failure, Target};
 use crate::output::{self, count, note, was};
-use cookiejar::Format;
+use cookiejar::{Format, LineEnding, NetscapeDialect};
 use serde_json::json;
 use std::path::Path;
 use time::OffsetDateTime;
@@ -15,6 +15,7 @@ pub(crate) struct Convert<'a> {
     pub(crate) format: Format,
     pub(crate) lenient: bool,
     pub(crate) keep_session: bool,
+    pub(crate) wget: bool,
     pub(crate) json: bool,
 }
 
@@ -26,6 +27,12 @@ pub(crate) fn convert(c: &Convert<'_>, now: OffsetDateTime) -> Result<u8, Failur
         path: c.output,
         format: c.format,
         keep_session: c.keep_session,
+        dialect: if c.wget {
+            NetscapeDialect::Wget
+        } else {
+            NetscapeDialect::Curl
+        },
+        line_ending: LineEnding::Lf,
     };
     let written = jarfile::write(&jar, target, now)?;
     let input = c.input.display();
@@ -49,6 +56,24 @@ pub(crate) fn convert(c: &Convert<'_>, now: OffsetDateTime) -> Result<u8, Failur
             count(report.unrepresentable, "cookie")
         ));
     }
+    for (n, what) in [
+        (
+            report.same_site_lost,
+            "lost SameSite (cookies.txt cannot hold it)",
+        ),
+        (
+            report.partitioned_lost,
+            "lost Partitioned (cookies.txt cannot hold it)",
+        ),
+        (
+            report.http_only_unmarked,
+            "written without the HttpOnly mark, which wget cannot read",
+        ),
+    ] {
+        if n > 0 {
+            note(&format!("{} {what}", count(n, "cookie")));
+        }
+    }
     file.skipped_note("not written");
     file.comments_note("not copied");
     if c.json {
@@ -59,6 +84,9 @@ pub(crate) fn convert(c: &Convert<'_>, now: OffsetDateTime) -> Result<u8, Failur
             "expired_dropped": file.expired,
             "session_dropped": report.session_skipped,
             "unrepresentable": report.unrepresentable,
+            "same_site_lost": report.same_site_lost,
+            "partitioned_lost": report.partitioned_lost,
+            "http_only_unmarked": report.http_only_unmarked,
             "load": file.load_json(),
         }));
     } else {
