@@ -119,11 +119,7 @@ impl SharedJar {
     /// What reqwest's `CookieStore::set_cookies` does: every value through
     /// the jar's rules under one write lock, refusals logged after it.
     #[cfg(any(feature = "reqwest", feature = "reqwest-0-12"))]
-    fn store_header_values(
-        &self,
-        values: &mut dyn Iterator<Item = &HeaderValue>,
-        url: &Url,
-    ) {
+    fn store_header_values(&self, values: &mut dyn Iterator<Item = &HeaderValue>, url: &Url) {
         let now = OffsetDateTime::now_utc();
         let mut jar = self.write();
         let mut refused = Vec::new();
