@@ -338,3 +338,55 @@ fn json_outputs_carry_stable_reason_codes() {
     assert_eq!(code, 1);
     assert_eq!(json(&out)[0]["code"], "empty");
 }
+
+#[test]
+fn the_command_is_its_own_crate_and_the_library_has_no_clap() {
+    // `cargo install --path cli` installs `cookiejar`; the library crate has
+    // no binary (so `cargo install --path .` says so instead of building
+    // for nothing) and does not depend on clap.
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metadata = json(&String::from_utf8(out.stdout).unwrap());
+    let package = |name: &str| {
+        metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no package {name}"))
+            .clone()
+    };
+    let bins = |p: &serde_json::Value| -> Vec<String> {
+        p["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"].as_array().unwrap().iter().any(|k| k == "bin"))
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let library = package("cookiejar");
+    assert!(bins(&library).is_empty());
+    let deps: Vec<_> = library["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].clone())
+        .collect();
+    assert!(!deps.contains(&"clap".into()), "{deps:?}");
+    assert_eq!(bins(&package("cookiejar-cli")), ["cookiejar"]);
+}
