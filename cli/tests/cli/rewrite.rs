@@ -243,3 +243,25 @@ fn purge_removes_expired_cookies_from_a_json_jar() {
         "{text}"
     );
 }
+
+#[test]
+fn no_cookie_of_a_file_is_evicted_by_the_jar_limits() {
+    // A jar holds 20 cookies a domain by default (RFC 2109 section 6.3);
+    // a browser export often has more, and a file tool keeps them all.
+    let dir = tempfile::tempdir().unwrap();
+    let jar = dir.path().join("many.txt");
+    let lines: String = (0..25)
+        .map(|i| format!(".example.com\tTRUE\t/\tFALSE\t4102444800\tc{i}\t{i}\n"))
+        .collect();
+    std::fs::write(&jar, lines).unwrap();
+    let jar = jar.to_str().unwrap();
+    let url = "https://www.example.com/";
+    let (code, out, err) = run(&["store", "--jar", jar, "--url", url, "new=1; Max-Age=600"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("stored"), "{out}");
+    let listed = json(&stdout(cookiejar().args(["--json", "list", "--jar", jar])));
+    assert_eq!(listed["cookies"].as_array().unwrap().len(), 26);
+    let json_jar = dir.path().join("many.json");
+    let (_, out, _) = run(&["convert", jar, json_jar.to_str().unwrap()]);
+    assert!(out.starts_with("wrote 26 cookies"), "{out}");
+}
