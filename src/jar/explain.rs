@@ -4,7 +4,10 @@
 use crate::cookie::Cookie;
 use std::fmt;
 
-/// A stored cookie and whether it goes with a request.
+/// A stored cookie and whether it goes with a request: one item of
+/// [`Jar::explain`](crate::Jar::explain), which lists every cookie of the
+/// request host's site, sent ones first in the order of the `Cookie`
+/// header.
 #[derive(Debug, Clone, Copy)]
 pub struct Explained<'j> {
     /// The cookie.
@@ -14,7 +17,23 @@ pub struct Explained<'j> {
     pub exclusion: Option<Exclusion>,
 }
 
-/// Why a stored cookie is not sent with a request.
+/// Why a stored cookie is not sent with a request: the first rule of RFC
+/// 6265 section 5.4 (and RFC 6265bis section 5.8.3 for `SameSite`) that
+/// keeps it back. It has a text for people ([`Exclusion::as_str`],
+/// `Display`) and a stable code for programs ([`Exclusion::code`]).
+///
+/// ```
+/// use cookiejar::{Exclusion, Jar};
+/// use url::Url;
+///
+/// let mut jar = Jar::new();
+/// jar.set_cookie(&Url::parse("https://example.com/app/login")?, "sid=1; Path=/app")?;
+/// let home = Url::parse("https://example.com/")?;
+/// let why = jar.explain(&home)[0].exclusion;
+/// assert_eq!(why, Some(Exclusion::PathMismatch));
+/// assert_eq!(why.map(|e| e.code()), Some("path_mismatch"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Exclusion {

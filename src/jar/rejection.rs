@@ -3,7 +3,24 @@
 use crate::parse::ParseError;
 use std::fmt;
 
-/// What storing a `Set-Cookie` did.
+/// What storing a `Set-Cookie` did: the `Ok` of [`Jar::set_cookie`](crate::Jar::set_cookie)
+/// and its variants.
+///
+/// A cookie that arrives already expired is not an error: RFC 6265
+/// section 5.3 step 11 makes it the way a server deletes a cookie.
+///
+/// ```
+/// use cookiejar::{Jar, Stored};
+/// use url::Url;
+///
+/// let mut jar = Jar::new();
+/// let url = Url::parse("https://example.com/")?;
+/// assert_eq!(jar.set_cookie(&url, "a=1"), Ok(Stored::Inserted { evicted: 0 }));
+/// assert_eq!(jar.set_cookie(&url, "a=2"), Ok(Stored::Replaced { evicted: 0 }));
+/// assert_eq!(jar.set_cookie(&url, "a=; Max-Age=0"), Ok(Stored::Deleted));
+/// assert_eq!(jar.set_cookie(&url, "a=; Max-Age=0"), Ok(Stored::Expired));
+/// # Ok::<(), url::ParseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Stored {
@@ -28,7 +45,29 @@ pub enum Stored {
     KeptNewer,
 }
 
-/// Why a `Set-Cookie` was not stored. Each variant names the rule.
+/// Why a `Set-Cookie` was not stored. Each variant names the rule, and
+/// the RFC section it comes from.
+///
+/// A rejection is the `Err` of [`Jar::set_cookie`](crate::Jar::set_cookie)
+/// and its variants; [`SharedJar::take_rejections`](crate::SharedJar::take_rejections)
+/// keeps the ones an HTTP client's cookie store could not return; a file
+/// entry the jar refuses is a
+/// [`LoadErrorKind::Rejected`](crate::LoadErrorKind::Rejected). It has a
+/// text for people ([`Rejection::as_str`], `Display`) and a stable code for
+/// programs ([`Rejection::code`]).
+///
+/// ```
+/// use cookiejar::{Jar, Rejection};
+/// use url::Url;
+///
+/// let mut jar = Jar::new();
+/// let http = Url::parse("http://www.example.com/")?;
+/// let refused = jar.set_cookie(&http, "sid=1; Secure").unwrap_err();
+/// assert_eq!(refused, Rejection::SecureFromInsecureOrigin);
+/// assert_eq!(refused.code(), "secure_from_insecure_origin");
+/// assert_eq!(refused.to_string(), "Secure cookie from an insecure origin");
+/// # Ok::<(), url::ParseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rejection {
