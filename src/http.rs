@@ -115,22 +115,15 @@ impl SharedJar {
     }
 }
 
-/// reqwest's cookie store (feature `reqwest`): every `Set-Cookie` of every
-/// response, redirects included, goes through the jar's rules; refusals
-/// are kept in [`SharedJar::take_rejections`].
-///
-/// ```
-/// let jar = cookiejar::SharedJar::default();
-/// let client = reqwest::Client::builder().cookie_provider(std::sync::Arc::new(jar.clone())).build();
-/// assert!(client.is_ok());
-/// ```
-#[cfg(feature = "reqwest")]
-impl reqwest::cookie::CookieStore for SharedJar {
-    fn set_cookies(&self, cookie_headers: &mut dyn Iterator<Item = &HeaderValue>, url: &Url) {
+impl SharedJar {
+    /// What reqwest's `CookieStore::set_cookies` does: every value through
+    /// the jar's rules under one write lock, refusals logged after it.
+    #[cfg(any(feature = "reqwest", feature = "reqwest-0-12"))]
+    fn store_header_values(&self, values: &mut dyn Iterator<Item = &HeaderValue>, url: &Url) {
         let now = OffsetDateTime::now_utc();
         let mut jar = self.write();
         let mut refused = Vec::new();
-        for value in cookie_headers {
+        for value in values {
             let result = match std::str::from_utf8(value.as_bytes()) {
                 Ok(text) => jar.set_cookie_at(url, text, now),
                 Err(_) => Err(Rejection::Parse(ParseError::InvalidUtf8)),
@@ -145,8 +138,75 @@ impl reqwest::cookie::CookieStore for SharedJar {
         }
     }
 
-    fn cookies(&self, url: &Url) -> Option<HeaderValue> {
+    /// What reqwest's `CookieStore::cookies` does.
+    #[cfg(any(feature = "reqwest", feature = "reqwest-0-12"))]
+    fn cookie_header_value(&self, url: &Url) -> Option<HeaderValue> {
         let header = self.cookie_header(url)?;
         HeaderValue::from_bytes(header.as_bytes()).ok()
+    }
+}
+
+/// reqwest 0.13's cookie store (feature `reqwest`): every `Set-Cookie` of
+/// every response, redirects included, goes through the jar's rules;
+/// refusals are kept in [`SharedJar::take_rejections`]. For reqwest 0.12,
+/// the feature is `reqwest-0-12`.
+///
+/// ```
+/// let jar = cookiejar::SharedJar::default();
+/// let client = reqwest::Client::builder().cookie_provider(std::sync::Arc::new(jar.clone())).build();
+/// assert!(client.is_ok());
+/// ```
+#[cfg(feature = "reqwest")]
+impl reqwest::cookie::CookieStore for SharedJar {
+    fn set_cookies(&self, cookie_headers: &mut dyn Iterator<Item = &HeaderValue>, url: &Url) {
+        self.store_header_values(cookie_headers, url);
+    }
+
+    fn cookies(&self, url: &Url) -> Option<HeaderValue> {
+        self.cookie_header_value(url)
+    }
+}
+
+/// reqwest 0.12's cookie store (feature `reqwest-0-12`), the same as the
+/// one for reqwest 0.13. reqwest 0.12 and 0.13 share the `http` 1 header
+/// types, so one jar can serve clients of both.
+#[cfg(feature = "reqwest-0-12")]
+impl reqwest_0_12::cookie::CookieStore for SharedJar {
+    fn set_cookies(&self, cookie_headers: &mut dyn Iterator<Item = &HeaderValue>, url: &Url) {
+        self.store_header_values(cookie_headers, url);
+    }
+
+    fn cookies(&self, url: &Url) -> Option<HeaderValue> {
+        self.cookie_header_value(url)
+    }
+}
+
+#[cfg(all(test, feature = "reqwest-0-12"))]
+mod reqwest_0_12_tests {
+    use crate::SharedJar;
+    use http::HeaderValue;
+    use reqwest_0_12::cookie::CookieStore;
+    use std::sync::Arc;
+    use url::Url;
+
+    #[test]
+    fn a_reqwest_0_12_client_takes_the_jar_and_its_rules_apply() {
+        let jar = SharedJar::default();
+        let client = reqwest_0_12::Client::builder()
+            .cookie_provider(Arc::new(jar.clone()))
+            .build();
+        assert!(client.is_ok());
+        let url = Url::parse("https://www.example.com/").unwrap_or_else(|e| panic!("{e}"));
+        let values = [
+            HeaderValue::from_static("sid=1; Secure"),
+            HeaderValue::from_static("evil=1; Domain=com"),
+        ];
+        CookieStore::set_cookies(&jar, &mut values.iter(), &url);
+        assert_eq!(
+            CookieStore::cookies(&jar, &url),
+            Some(HeaderValue::from_static("sid=1"))
+        );
+        let refused: Vec<_> = jar.take_rejections().into_iter().map(|(_, r)| r).collect();
+        assert_eq!(refused, [crate::Rejection::PublicSuffix]);
     }
 }

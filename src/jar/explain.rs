@@ -4,7 +4,10 @@
 use crate::cookie::Cookie;
 use std::fmt;
 
-/// A stored cookie and whether it goes with a request.
+/// A stored cookie and whether it goes with a request: one item of
+/// [`Jar::explain`](crate::Jar::explain), which lists every cookie of the
+/// request host's site, sent ones first in the order of the `Cookie`
+/// header.
 #[derive(Debug, Clone, Copy)]
 pub struct Explained<'j> {
     /// The cookie.
@@ -14,7 +17,23 @@ pub struct Explained<'j> {
     pub exclusion: Option<Exclusion>,
 }
 
-/// Why a stored cookie is not sent with a request.
+/// Why a stored cookie is not sent with a request: the first rule of RFC
+/// 6265 section 5.4 (and RFC 6265bis section 5.8.3 for `SameSite`) that
+/// keeps it back. It has a text for people ([`Exclusion::as_str`],
+/// `Display`) and a stable code for programs ([`Exclusion::code`]).
+///
+/// ```
+/// use cookiejar::{Exclusion, Jar};
+/// use url::Url;
+///
+/// let mut jar = Jar::new();
+/// jar.set_cookie(&Url::parse("https://example.com/app/login")?, "sid=1; Path=/app")?;
+/// let home = Url::parse("https://example.com/")?;
+/// let why = jar.explain(&home)[0].exclusion;
+/// assert_eq!(why, Some(Exclusion::PathMismatch));
+/// assert_eq!(why.map(|e| e.code()), Some("path_mismatch"));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Exclusion {
@@ -40,6 +59,30 @@ pub enum Exclusion {
 }
 
 impl Exclusion {
+    /// A stable, snake_case code for the rule, for scripts and logs:
+    /// `host_only`, `domain_mismatch`, `path_mismatch`, `secure_only`,
+    /// `http_only`, `expired`, `same_site_strict`, `same_site_lax`.
+    ///
+    /// The codes are part of the API: a code is never changed or reused
+    /// for another rule once released, and every variant has its own. The
+    /// text of [`Exclusion::as_str`] is for people and may be reworded.
+    ///
+    /// ```
+    /// assert_eq!(cookiejar::Exclusion::PathMismatch.code(), "path_mismatch");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Exclusion::HostOnly => "host_only",
+            Exclusion::DomainMismatch => "domain_mismatch",
+            Exclusion::PathMismatch => "path_mismatch",
+            Exclusion::SecureOnly => "secure_only",
+            Exclusion::HttpOnly => "http_only",
+            Exclusion::Expired => "expired",
+            Exclusion::SameSiteStrict => "same_site_strict",
+            Exclusion::SameSiteLax => "same_site_lax",
+        }
+    }
+
     /// A short, lower-case description.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -58,5 +101,45 @@ impl Exclusion {
 impl fmt::Display for Exclusion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Exclusion;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_exclusion_has_its_own_snake_case_code() {
+        let all = [
+            Exclusion::HostOnly,
+            Exclusion::DomainMismatch,
+            Exclusion::PathMismatch,
+            Exclusion::SecureOnly,
+            Exclusion::HttpOnly,
+            Exclusion::Expired,
+            Exclusion::SameSiteStrict,
+            Exclusion::SameSiteLax,
+        ];
+        // Exhaustive: a new variant does not compile until it is listed above.
+        for e in all {
+            match e {
+                Exclusion::HostOnly
+                | Exclusion::DomainMismatch
+                | Exclusion::PathMismatch
+                | Exclusion::SecureOnly
+                | Exclusion::HttpOnly
+                | Exclusion::Expired
+                | Exclusion::SameSiteStrict
+                | Exclusion::SameSiteLax => {}
+            }
+        }
+        let codes: HashSet<&str> = all.iter().map(Exclusion::code).collect();
+        assert_eq!(codes.len(), all.len(), "two exclusions share a code");
+        assert!(codes
+            .iter()
+            .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+        assert_eq!(Exclusion::HostOnly.code(), "host_only");
+        assert_eq!(Exclusion::SameSiteLax.code(), "same_site_lax");
     }
 }

@@ -3,7 +3,24 @@
 use crate::parse::ParseError;
 use std::fmt;
 
-/// What storing a `Set-Cookie` did.
+/// What storing a `Set-Cookie` did: the `Ok` of [`Jar::set_cookie`](crate::Jar::set_cookie)
+/// and its variants.
+///
+/// A cookie that arrives already expired is not an error: RFC 6265
+/// section 5.3 step 11 makes it the way a server deletes a cookie.
+///
+/// ```
+/// use cookiejar::{Jar, Stored};
+/// use url::Url;
+///
+/// let mut jar = Jar::new();
+/// let url = Url::parse("https://example.com/")?;
+/// assert_eq!(jar.set_cookie(&url, "a=1"), Ok(Stored::Inserted { evicted: 0 }));
+/// assert_eq!(jar.set_cookie(&url, "a=2"), Ok(Stored::Replaced { evicted: 0 }));
+/// assert_eq!(jar.set_cookie(&url, "a=; Max-Age=0"), Ok(Stored::Deleted));
+/// assert_eq!(jar.set_cookie(&url, "a=; Max-Age=0"), Ok(Stored::Expired));
+/// # Ok::<(), url::ParseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Stored {
@@ -28,7 +45,29 @@ pub enum Stored {
     KeptNewer,
 }
 
-/// Why a `Set-Cookie` was not stored. Each variant names the rule.
+/// Why a `Set-Cookie` was not stored. Each variant names the rule, and
+/// the RFC section it comes from.
+///
+/// A rejection is the `Err` of [`Jar::set_cookie`](crate::Jar::set_cookie)
+/// and its variants; [`SharedJar::take_rejections`](crate::SharedJar::take_rejections)
+/// keeps the ones an HTTP client's cookie store could not return; a file
+/// entry the jar refuses is a
+/// [`LoadErrorKind::Rejected`](crate::LoadErrorKind::Rejected). It has a
+/// text for people ([`Rejection::as_str`], `Display`) and a stable code for
+/// programs ([`Rejection::code`]).
+///
+/// ```
+/// use cookiejar::{Jar, Rejection};
+/// use url::Url;
+///
+/// let mut jar = Jar::new();
+/// let http = Url::parse("http://www.example.com/")?;
+/// let refused = jar.set_cookie(&http, "sid=1; Secure").unwrap_err();
+/// assert_eq!(refused, Rejection::SecureFromInsecureOrigin);
+/// assert_eq!(refused.code(), "secure_from_insecure_origin");
+/// assert_eq!(refused.to_string(), "Secure cookie from an insecure origin");
+/// # Ok::<(), url::ParseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Rejection {
@@ -96,6 +135,51 @@ pub enum Rejection {
 }
 
 impl Rejection {
+    /// A stable, snake_case code for the rule, for scripts and logs:
+    /// `public_suffix`, `secure_from_insecure_origin`, ... A parse failure
+    /// has the code of its [`ParseError`] (`control_character`, `empty`,
+    /// `name_value_too_long`, `invalid_utf8`).
+    ///
+    /// The codes are part of the API: a code is never changed or reused
+    /// for another rule once released (a new variant gets a new code), and
+    /// every variant has its own. The text of [`Rejection::as_str`] is for
+    /// people and may be reworded.
+    ///
+    /// ```
+    /// use cookiejar::Rejection;
+    ///
+    /// assert_eq!(Rejection::PublicSuffix.code(), "public_suffix");
+    /// assert_eq!(Rejection::PublicSuffix.as_str(), "domain attribute is a public suffix");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Rejection::Parse(ParseError::Empty) => "empty",
+            Rejection::Parse(ParseError::ControlCharacter) => "control_character",
+            Rejection::Parse(ParseError::NameValueTooLong) => "name_value_too_long",
+            Rejection::Parse(ParseError::InvalidUtf8) => "invalid_utf8",
+            Rejection::Nameless => "nameless",
+            Rejection::NoHost => "no_host",
+            Rejection::InvalidDomain => "invalid_domain",
+            Rejection::PublicSuffix => "public_suffix",
+            Rejection::DomainMismatch => "domain_mismatch",
+            Rejection::Rfc2109DomainWithoutDot => "rfc2109_domain_without_dot",
+            Rejection::Rfc2109HostTooDeep => "rfc2109_host_too_deep",
+            Rejection::Rfc2109PathNotPrefix => "rfc2109_path_not_prefix",
+            Rejection::SecureFromInsecureOrigin => "secure_from_insecure_origin",
+            Rejection::OverwritesSecure => "overwrites_secure",
+            Rejection::HttpOnlyFromNonHttpApi => "http_only_from_non_http_api",
+            Rejection::OverwritesHttpOnly => "overwrites_http_only",
+            Rejection::SameSiteNoneInsecure => "same_site_none_insecure",
+            Rejection::SameSiteCrossSite => "same_site_cross_site",
+            Rejection::SecurePrefix => "secure_prefix",
+            Rejection::HostPrefix => "host_prefix",
+            Rejection::TooLarge => "too_large",
+            Rejection::NoRoom => "no_room",
+            Rejection::Malformed => "malformed",
+            Rejection::ReservedName => "reserved_name",
+        }
+    }
+
     /// A short, lower-case description.
     pub fn as_str(&self) -> &'static str {
         match self {
@@ -137,5 +221,106 @@ impl std::error::Error for Rejection {}
 impl From<ParseError> for Rejection {
     fn from(e: ParseError) -> Self {
         Rejection::Parse(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    /// Every rejection. The match below is exhaustive, so a new variant
+    /// does not compile until it is added here too (and given a code).
+    fn all() -> Vec<Rejection> {
+        let all = vec![
+            Rejection::Parse(ParseError::Empty),
+            Rejection::Parse(ParseError::ControlCharacter),
+            Rejection::Parse(ParseError::NameValueTooLong),
+            Rejection::Parse(ParseError::InvalidUtf8),
+            Rejection::Nameless,
+            Rejection::NoHost,
+            Rejection::InvalidDomain,
+            Rejection::PublicSuffix,
+            Rejection::DomainMismatch,
+            Rejection::Rfc2109DomainWithoutDot,
+            Rejection::Rfc2109HostTooDeep,
+            Rejection::Rfc2109PathNotPrefix,
+            Rejection::SecureFromInsecureOrigin,
+            Rejection::OverwritesSecure,
+            Rejection::HttpOnlyFromNonHttpApi,
+            Rejection::OverwritesHttpOnly,
+            Rejection::SameSiteNoneInsecure,
+            Rejection::SameSiteCrossSite,
+            Rejection::SecurePrefix,
+            Rejection::HostPrefix,
+            Rejection::TooLarge,
+            Rejection::NoRoom,
+            Rejection::Malformed,
+            Rejection::ReservedName,
+        ];
+        for r in &all {
+            match r {
+                Rejection::Parse(
+                    ParseError::Empty
+                    | ParseError::ControlCharacter
+                    | ParseError::NameValueTooLong
+                    | ParseError::InvalidUtf8,
+                )
+                | Rejection::Nameless
+                | Rejection::NoHost
+                | Rejection::InvalidDomain
+                | Rejection::PublicSuffix
+                | Rejection::DomainMismatch
+                | Rejection::Rfc2109DomainWithoutDot
+                | Rejection::Rfc2109HostTooDeep
+                | Rejection::Rfc2109PathNotPrefix
+                | Rejection::SecureFromInsecureOrigin
+                | Rejection::OverwritesSecure
+                | Rejection::HttpOnlyFromNonHttpApi
+                | Rejection::OverwritesHttpOnly
+                | Rejection::SameSiteNoneInsecure
+                | Rejection::SameSiteCrossSite
+                | Rejection::SecurePrefix
+                | Rejection::HostPrefix
+                | Rejection::TooLarge
+                | Rejection::NoRoom
+                | Rejection::Malformed
+                | Rejection::ReservedName => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_rejection_has_its_own_snake_case_code() {
+        let all = all();
+        let codes: HashSet<&str> = all.iter().map(Rejection::code).collect();
+        assert_eq!(codes.len(), all.len(), "two rejections share a code");
+        for code in codes {
+            assert!(
+                !code.is_empty()
+                    && code
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                    && !code.starts_with('_')
+                    && !code.ends_with('_'),
+                "{code:?} is not snake_case"
+            );
+        }
+    }
+
+    #[test]
+    fn codes_are_stable() {
+        // Released codes never change: scripts match on them.
+        assert_eq!(
+            Rejection::Parse(ParseError::ControlCharacter).code(),
+            "control_character"
+        );
+        assert_eq!(Rejection::PublicSuffix.code(), "public_suffix");
+        assert_eq!(
+            Rejection::SecureFromInsecureOrigin.code(),
+            "secure_from_insecure_origin"
+        );
+        assert_eq!(Rejection::HostPrefix.code(), "host_prefix");
     }
 }

@@ -1,23 +1,13 @@
 //! The real `cookiejar` binary on files in temporary directories.
-#![cfg(feature = "cli")]
 // Test code: unwrap is the assertion.
 #![allow(clippy::unwrap_used)]
 
-use assert_cmd::Command;
+mod helpers;
+mod rewrite;
+mod terminal;
+
+use helpers::{cookiejar, json, run, stdout, SAMPLE};
 use std::path::Path;
-
-fn cookiejar() -> Command {
-    Command::cargo_bin("cookiejar").unwrap()
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    String::from_utf8(cmd.output().unwrap().stdout).unwrap()
-}
-
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/testdata/jars/browser-export.txt"
-);
 
 #[test]
 fn explain_on_the_sample_browser_export() {
@@ -57,6 +47,7 @@ fn explain_on_the_sample_browser_export() {
         .find(|r| r["name"] == "sid")
         .unwrap();
     assert_eq!(sid["sent"], false);
+    assert_eq!(sid["code"], "secure_only");
     assert_eq!(sid["reason"], "Secure cookie on an insecure request");
 }
 
@@ -88,9 +79,7 @@ fn store_then_header_with_exit_codes() {
         ])
         .assert()
         .code(1)
-        .stdout(predicates::str::contains(
-            "refused  evil=1; Domain=com  (domain attribute is a public suffix)",
-        ));
+        .stdout("refused   evil (domain attribute is a public suffix)\n");
     cookiejar()
         .args(["header", "--jar", jar, "https://www.example.com/"])
         .assert()
@@ -114,45 +103,40 @@ fn store_then_header_with_exit_codes() {
 }
 
 #[test]
-fn session_cookies_are_kept_only_when_asked() {
+fn a_failing_strict_load_suggests_lenient() {
     let dir = tempfile::tempdir().unwrap();
-    let jar = dir.path().join("jar.txt");
-    let jar = jar.to_str().unwrap();
-    cookiejar()
-        .args([
-            "store",
-            "--jar",
-            jar,
-            "--url",
-            "https://example.com/",
-            "s=1",
-        ])
-        .assert()
-        .code(0)
-        .stderr(predicates::str::contains(
-            "1 session cookies were not saved",
-        ));
-    cookiejar()
-        .args(["header", "--jar", jar, "https://example.com/"])
-        .assert()
-        .code(1);
-    cookiejar()
-        .args([
-            "store",
-            "--keep-session",
-            "--jar",
-            jar,
-            "--url",
-            "https://example.com/",
-            "s=1",
-        ])
-        .assert()
-        .code(0);
-    cookiejar()
-        .args(["header", "--jar", jar, "https://example.com/"])
-        .assert()
-        .code(0)
-        .stdout("s=1\n");
+    let bad = dir.path().join("bad.txt");
+    std::fs::write(
+        &bad,
+        "a.com\tFALSE\t/\tFALSE\t0\tok\t1\nbroken\nb.com\tFALSE\t/\tFALSE\t0\tok\t2\n",
+    )
+    .unwrap();
+    let (code, _, err) = run(&["purge", "--jar", bad.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert!(
+        err.contains("line 2: expected 7 TAB-separated fields, found 1 (strict mode: nothing was loaded; --lenient skips 1 bad entry and loads 2 cookies)"),
+        "{err}"
+    );
+    // Not offered when leniency would not help.
+    let garbage = dir.path().join("garbage.json");
+    std::fs::write(&garbage, "{ not json").unwrap();
+    let (code, _, err) = run(&["list", "--jar", garbage.to_str().unwrap()]);
+    assert_eq!(code, 3);
+    assert!(!err.contains("--lenient"), "{err}");
+    // Lenient: skipped entries carry a code.
+    let (code, out, _) = run(&[
+        "--json",
+        "list",
+        "--lenient",
+        "--jar",
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let skipped = &json(&out)["load"]["skipped"][0];
+    assert_eq!(
+        (&skipped["code"], &skipped["location"]),
+        (&"field_count".into(), &"line 2".into())
+    );
 }
 
 #[test]
@@ -176,7 +160,7 @@ fn corrupted_files_fail_clearly_and_lenient_mode_reports() {
         .args(["list", "--jar", bad, "--lenient"])
         .assert()
         .code(0)
-        .stdout(predicates::str::contains("1 cookies"))
+        .stdout(predicates::str::contains("1 cookie\n"))
         .stderr(predicates::str::contains("skipped line 2"));
     let newer = dir.path().join("newer.json");
     std::fs::write(&newer, r#"{"version": 2, "cookies": []}"#).unwrap();
@@ -270,24 +254,12 @@ fn full_round_trip_through_both_formats() {
     }
     assert!(Path::new(&p("b.txt")).exists());
     let list = stdout(cookiejar().args(["--json", "list", "--jar", &p("c.json")]));
-    let rows: serde_json::Value = serde_json::from_str(&list).unwrap();
-    assert_eq!(rows.as_array().unwrap().len(), 6, "7 entries, one expired");
-}
-
-#[test]
-fn purge_removes_expired_cookies() {
-    let dir = tempfile::tempdir().unwrap();
-    let jar = dir.path().join("jar.json");
-    std::fs::write(
-        &jar,
-        r#"{"version":1,"cookies":[{"name":"a","value":"1","domain":"example.com","path":"/","host_only":true,"secure":false,"http_only":false,"expires":"2100-01-01T00:00:00Z","created":"2026-01-01T00:00:00Z","last_access":"2026-01-01T00:00:00Z"}]}"#,
-    )
-    .unwrap();
-    cookiejar()
-        .args(["purge", "--jar", jar.to_str().unwrap()])
-        .assert()
-        .success()
-        .stdout("0 expired cookies removed, 1 kept\n");
+    let rows = json(&list);
+    assert_eq!(
+        rows["cookies"].as_array().unwrap().len(),
+        6,
+        "7 entries, one expired"
+    );
 }
 
 #[test]
@@ -303,4 +275,118 @@ fn parse_shows_attributes() {
             "expires          Sun, 06 Nov 1994 08:49:37 GMT",
         ));
     cookiejar().args(["parse", "=;"]).assert().code(1);
+}
+
+#[test]
+fn json_outputs_carry_stable_reason_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let jar = dir.path().join("jar.json");
+    let jar = jar.to_str().unwrap();
+    let (code, out, _) = run(&[
+        "--json",
+        "store",
+        "--jar",
+        jar,
+        "--url",
+        "http://www.example.com/",
+        "evil=1; Domain=com",
+        "s=1; Secure",
+        "ok=1; Path=/app",
+        "gone=; Max-Age=0",
+    ]);
+    assert_eq!(code, 1);
+    let report = json(&out);
+    assert_eq!(report["written"], true);
+    let codes: Vec<_> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["outcome"].as_str().unwrap().to_owned(),
+                r["code"].as_str().map(str::to_owned),
+            )
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("refused".into(), Some("public_suffix".into())),
+            ("refused".into(), Some("secure_from_insecure_origin".into())),
+            ("stored".into(), None),
+            ("expired".into(), Some("already_expired".into())),
+        ]
+    );
+    assert_eq!(report["results"][2]["path"], "/app");
+    assert_eq!(
+        report["results"][0]["reason"],
+        "domain attribute is a public suffix"
+    );
+    let explained = json(&stdout(cookiejar().args([
+        "--json",
+        "explain",
+        "--jar",
+        jar,
+        "http://www.example.com/",
+    ])));
+    assert_eq!(explained[0]["code"], "path_mismatch");
+    assert_eq!(
+        explained[0]["reason"],
+        "request path is outside the cookie's path"
+    );
+    let (code, out, _) = run(&["--json", "parse", "=;"]);
+    assert_eq!(code, 1);
+    assert_eq!(json(&out)[0]["code"], "empty");
+}
+
+#[test]
+fn the_command_is_its_own_crate_and_the_library_has_no_clap() {
+    // `cargo install --path cli` installs `cookiejar`; the library crate has
+    // no binary (so `cargo install --path .` says so instead of building
+    // for nothing) and does not depend on clap.
+    let out = std::process::Command::new(env!("CARGO"))
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--no-deps",
+            "--offline",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let metadata = json(&String::from_utf8(out.stdout).unwrap());
+    let package = |name: &str| {
+        metadata["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("no package {name}"))
+            .clone()
+    };
+    let bins = |p: &serde_json::Value| -> Vec<String> {
+        p["targets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["kind"].as_array().unwrap().iter().any(|k| k == "bin"))
+            .map(|t| t["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let library = package("cookiejar");
+    assert!(bins(&library).is_empty());
+    let deps: Vec<_> = library["dependencies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["name"].clone())
+        .collect();
+    assert!(!deps.contains(&"clap".into()), "{deps:?}");
+    assert_eq!(bins(&package("cookiejar-cli")), ["cookiejar"]);
 }

@@ -1,0 +1,248 @@
+//! `cookiejar`: inspect, query and convert cookie jars from the shell.
+//!
+//! Exit codes: 0 success; 1 a negative answer (a cookie refused or not
+//! saved, no Cookie header for the URL); 2 bad usage; 3 a file that cannot
+//! be read, parsed or written.
+
+mod escape;
+mod inspect;
+mod jarfile;
+mod output;
+mod rewrite;
+mod store;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use cookiejar::{Format, RequestContext};
+use jarfile::Failure;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use time::OffsetDateTime;
+use url::Url;
+
+const AFTER_HELP: &str = "\
+Files: a command that rewrites a jar file (store, purge) keeps every cookie
+it read from it, session cookies included, except what it was asked to
+remove; it does not rewrite a file whose cookies did not change. Expired
+cookies are dropped when a file is read, and every command says how many.
+A rewritten cookies.txt keeps its cookies and its line ends (LF or CRLF) but
+not its comment lines; the command says so when it had some. convert writes
+LF, curl's dialect (#HttpOnly_ lines) unless --wget.
+
+Output: names, values and domains are printed with control characters and
+invisible format characters escaped (\\x01, \\u{9b}), so that a cookie cannot
+send commands to the terminal; --json output escapes them as \\u0001.
+Cookie values are credentials: store and list show them only with
+--show-values (parse shows the header you typed; header prints the Cookie
+header, which is its purpose).
+
+--json: one JSON document on stdout. Every refusal, exclusion and skipped
+entry has a stable snake_case \"code\" beside its \"reason\" text.
+
+Exit codes: 0 success, 1 negative answer (cookie refused or not saved, no
+header), 2 usage, 3 file error.";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "cookiejar",
+    version,
+    about = "Inspect, query and convert HTTP cookie jars (JSON or Netscape cookies.txt).",
+    after_long_help = AFTER_HELP,
+    after_help = "Exit codes: 0 success, 1 negative answer, 2 usage, 3 file error. More with --help."
+)]
+struct Cli {
+    /// Print one JSON document instead of tables (stable field names and codes).
+    #[arg(long, global = true)]
+    json: bool,
+    /// Show cookie values in store and list output (hidden by default: they are credentials).
+    #[arg(long, global = true)]
+    show_values: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse Set-Cookie values and show their attributes (RFC 6265 section 5.2).
+    Parse {
+        /// Set-Cookie header values.
+        #[arg(required = true)]
+        set_cookie: Vec<String>,
+    },
+    /// Store Set-Cookie values received from a URL into a jar file (created if missing).
+    Store {
+        #[command(flatten)]
+        jar: JarFile,
+        /// The URL the response came from.
+        #[arg(long)]
+        url: String,
+        /// Set-Cookie header values.
+        #[arg(required = true)]
+        set_cookie: Vec<String>,
+        #[command(flatten)]
+        session: SessionFlags,
+    },
+    /// Print the Cookie header a request to URL would carry.
+    Header {
+        #[command(flatten)]
+        jar: JarFile,
+        /// The request URL.
+        url: String,
+    },
+    /// Explain, for a URL, which cookies are sent and why the others are not.
+    Explain {
+        #[command(flatten)]
+        jar: JarFile,
+        /// The request URL.
+        url: String,
+        /// Treat the request as cross-site (SameSite rules apply).
+        #[arg(long)]
+        cross_site: bool,
+    },
+    /// List every cookie in a jar file.
+    List {
+        #[command(flatten)]
+        jar: JarFile,
+    },
+    /// Convert a jar file between JSON and Netscape cookies.txt.
+    Convert {
+        /// The jar file to read (format detected from its content).
+        input: PathBuf,
+        /// The file to write.
+        output: PathBuf,
+        /// Output format (default: from the output's extension, .json or cookies.txt).
+        #[arg(long, value_enum)]
+        to: Option<FileFormat>,
+        /// Skip bad entries (and report them) instead of failing.
+        #[arg(long)]
+        lenient: bool,
+        #[command(flatten)]
+        session: SessionFlags,
+        /// Write cookies.txt for wget, which reads curl's `#HttpOnly_` lines as comments: HttpOnly cookies become plain lines (the flag is lost).
+        #[arg(long)]
+        wget: bool,
+    },
+    /// Remove expired cookies from a jar file (session cookies are kept).
+    Purge {
+        #[command(flatten)]
+        jar: JarFile,
+        /// Accepted for compatibility: session cookies are always kept.
+        #[arg(long, hide = true)]
+        keep_session: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+struct JarFile {
+    /// The jar file (JSON or Netscape cookies.txt, detected from its content).
+    #[arg(long)]
+    jar: PathBuf,
+    /// Skip bad entries (and report them) instead of failing; a command that rewrites the file leaves them out.
+    #[arg(long)]
+    lenient: bool,
+}
+
+#[derive(Debug, Args)]
+struct SessionFlags {
+    /// Leave session cookies (no expiry) out of the file written; by default they are kept.
+    #[arg(long)]
+    drop_session: bool,
+    /// Accepted for compatibility: session cookies are kept by default.
+    #[arg(long, hide = true, conflicts_with = "drop_session")]
+    keep_session: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FileFormat {
+    Json,
+    Netscape,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(Failure(code, message)) => {
+            output::note(&message);
+            ExitCode::from(code)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> Result<u8, Failure> {
+    let now = OffsetDateTime::now_utc();
+    match &cli.command {
+        Command::Parse { set_cookie } => Ok(inspect::parse(cli.json, set_cookie)),
+        Command::Store {
+            jar,
+            url,
+            set_cookie,
+            session,
+        } => {
+            let url = parse_url(url)?;
+            let request = store::Request {
+                jar: &jar.jar,
+                lenient: jar.lenient,
+                url: &url,
+                headers: set_cookie,
+                keep_session: !session.drop_session,
+                show_values: cli.show_values,
+                json: cli.json,
+            };
+            store::run(&request, now)
+        }
+        Command::Header { jar, url } => {
+            inspect::header(cli.json, &jar.jar, jar.lenient, &parse_url(url)?, now)
+        }
+        Command::Explain {
+            jar,
+            url,
+            cross_site,
+        } => {
+            let context = if *cross_site {
+                RequestContext::default().cross_site()
+            } else {
+                RequestContext::default()
+            };
+            inspect::explain(
+                cli.json,
+                &jar.jar,
+                jar.lenient,
+                &parse_url(url)?,
+                context,
+                now,
+            )
+        }
+        Command::List { jar } => {
+            inspect::list(cli.json, cli.show_values, &jar.jar, jar.lenient, now)
+        }
+        Command::Convert {
+            input,
+            output,
+            to,
+            lenient,
+            session,
+            wget,
+        } => {
+            let format = match to {
+                Some(FileFormat::Json) => Format::Json,
+                Some(FileFormat::Netscape) => Format::Netscape,
+                None => jarfile::format_for_path(output),
+            };
+            let convert = rewrite::Convert {
+                input,
+                output,
+                format,
+                lenient: *lenient,
+                keep_session: !session.drop_session,
+                wget: *wget,
+                json: cli.json,
+            };
+            rewrite::convert(&convert, now)
+        }
+        Command::Purge { jar, .. } => rewrite::purge(cli.json, &jar.jar, jar.lenient, now),
+    }
+}
+
+fn parse_url(url: &str) -> Result<Url, Failure> {
+    Url::parse(url).map_err(|e| Failure(2, format!("invalid URL {url:?}: {e}")))
+}
