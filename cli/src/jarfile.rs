@@ -10,12 +10,13 @@
 use crate::output::{count, count_as, note, was};
 use cookiejar::{
     Cookie, Format, Jar, Limits, LineEnding, LoadError, LoadErrorKind, LoadOptions,
-    NetscapeDialect, SaveOptions, SaveReport,
+    NetscapeDialect, PublicSuffixList, SaveOptions, SaveReport,
 };
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 use time::OffsetDateTime;
 
 /// A failure and its exit code (2 usage, 3 file error).
@@ -32,9 +33,23 @@ const FILE_LIMITS: Limits = Limits {
     ..Limits::RFC6265
 };
 
+/// The public suffix list of `--psl FILE`, if given (set once, in `main`).
+static PSL: OnceLock<Arc<PublicSuffixList>> = OnceLock::new();
+
+/// Uses the list in `path` instead of the bundled one for every jar.
+pub(crate) fn use_public_suffix_list(path: &Path) -> Result<(), Failure> {
+    let list = PublicSuffixList::load(path).map_err(|e| Failure(3, e.to_string()))?;
+    let _ = PSL.set(Arc::new(list));
+    Ok(())
+}
+
 /// The jar every command works on.
 pub(crate) fn new_jar() -> Jar {
-    Jar::builder().limits(FILE_LIMITS).build()
+    let builder = Jar::builder().limits(FILE_LIMITS);
+    match PSL.get() {
+        Some(list) => builder.public_suffix_list(list.clone()).build(),
+        None => builder.build(),
+    }
 }
 
 /// A cookie's identity in a jar (RFC 6265 section 5.3 step 11): domain,

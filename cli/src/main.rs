@@ -11,7 +11,7 @@ mod output;
 mod rewrite;
 mod store;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use cookiejar::{Format, RequestContext};
 use jarfile::Failure;
 use std::path::PathBuf;
@@ -56,6 +56,10 @@ struct Cli {
     /// Show cookie values in store and list output (hidden by default: they are credentials).
     #[arg(long, global = true)]
     show_values: bool,
+    /// A public suffix list file to use instead of the bundled one (the
+    /// format of publicsuffix.org's public_suffix_list.dat).
+    #[arg(long, global = true, value_name = "FILE")]
+    psl: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -158,8 +162,25 @@ enum FileFormat {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(&cli) {
+    // `--version` names the bundled public suffix list too: how fresh it is
+    // decides which hosting platforms are kept apart.
+    let version = format!(
+        "{} (public suffix list {})",
+        env!("CARGO_PKG_VERSION"),
+        cookiejar::PublicSuffixList::BUNDLED_VERSION
+    );
+    // clap takes a `&'static str`; this runs once per process.
+    let version: &'static str = Box::leak(version.into_boxed_str());
+    let matches = Cli::command().version(version).get_matches();
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    let outcome = match &cli.psl {
+        Some(path) => jarfile::use_public_suffix_list(path).and_then(|()| run(&cli)),
+        None => run(&cli),
+    };
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(Failure(code, message)) => {
             output::note(&message);

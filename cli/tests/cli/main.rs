@@ -390,3 +390,44 @@ fn the_command_is_its_own_crate_and_the_library_has_no_clap() {
     assert!(!deps.contains(&"clap".into()), "{deps:?}");
     assert_eq!(bins(&package("cookiejar-cli")), ["cookiejar"]);
 }
+
+#[test]
+fn psl_flag_and_version_name_the_public_suffix_list() {
+    let version = stdout(cookiejar().arg("--version"));
+    assert!(
+        version.contains(&format!(
+            "public suffix list {}",
+            cookiejar::PublicSuffixList::BUNDLED_VERSION
+        )),
+        "{version}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let jar = dir.path().join("jar.json");
+    let jar = jar.to_str().unwrap();
+    let store = |psl: Option<&Path>| {
+        let mut cmd = cookiejar();
+        if let Some(psl) = psl {
+            cmd.arg("--psl").arg(psl);
+        }
+        cmd.args([
+            "store",
+            "--jar",
+            jar,
+            "--url",
+            "http://intranet.corp/",
+            "x=1; Domain=corp",
+        ]);
+        cmd.assert()
+    };
+    // By default an unlisted TLD is a public suffix: no cookie for all of it.
+    store(None).code(1);
+    // An intranet opts in with its own list (a `!corp` rule).
+    let list = dir.path().join("suffixes.dat");
+    std::fs::write(&list, "// VERSION: intranet-1\n!corp\ncom\n").unwrap();
+    store(Some(&list)).success();
+    cookiejar()
+        .args(["--psl", "/nonexistent/list.dat", "list", "--jar", jar])
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("public suffix list"));
+}
