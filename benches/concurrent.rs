@@ -65,6 +65,7 @@ fn mixed_load(c: &mut Criterion) {
         max_cookies: 10_000,
         max_cookies_per_domain: 100,
         max_cookie_bytes: 4096,
+        ..cookiejar::Limits::RFC2109
     };
     let ours = cookiejar::SharedJar::new(cookiejar::Jar::builder().limits(limits).build());
     let theirs = reqwest::cookie::Jar::default();

@@ -10,6 +10,12 @@
 //! once, outside the timing loop; the measured domains rotate over eight
 //! spread around the middle of the set.
 //!
+//! A second group, `jar_one_domain`, holds 5,000 and 40,000 cookies on one
+//! registrable domain (custom `Limits`, as a crawler or a load test sets
+//! them): a replacement, a new cookie that evicts the domain's least
+//! recently used one, and a lookup of the whole domain. The stores must
+//! cost nearly the same at both sizes (the per-domain store is indexed).
+//!
 //! `cargo bench --bench jar`; `python3 benches/table.py jar_lookup jar_store`
 //! prints the README table from criterion's results. Heap per cookie:
 //! `cargo bench --bench jar_memory`.
@@ -135,6 +141,7 @@ fn ours(cookies: &[(Url, String)]) -> Jar {
         max_cookies: 200_000,
         max_cookies_per_domain: 100,
         max_cookie_bytes: 4096,
+        ..Limits::RFC2109
     };
     let mut jar = Jar::builder().limits(limits).build();
     for (url, h) in cookies {
@@ -301,6 +308,63 @@ fn store(c: &mut Criterion, all: &mut [Jars]) {
     group.finish();
 }
 
+/// Sizes of the one-domain jars.
+const ONE_DOMAIN: [usize; 2] = [5_000, 40_000];
+
+/// A jar whose one domain `big.com` holds `n` host-only cookies
+/// `c0`..`c{n-1}`, received over plain HTTP (so every store also runs the
+/// "Leave Secure Cookies Alone" check), and whose per-domain limit is `n`.
+fn one_domain_jar(n: usize) -> (Jar, Url) {
+    let limits = Limits {
+        max_cookies: 100_000,
+        max_cookies_per_domain: n,
+        ..Limits::RFC6265
+    };
+    let mut jar = Jar::builder().limits(limits).build();
+    let url = Url::parse("http://big.com/").unwrap();
+    for k in 0..n {
+        jar.set_cookie_at(&url, &format!("c{k}={}", value(k, 0, 0)), NOW)
+            .unwrap();
+    }
+    assert_eq!(jar.len(), n);
+    (jar, url)
+}
+
+fn one_domain(c: &mut Criterion) {
+    let mut group = c.benchmark_group("jar_one_domain");
+    group.sample_size(20);
+    for n in ONE_DOMAIN {
+        let (mut jar, url) = one_domain_jar(n);
+        // Replace one of eight cookies from the middle of the domain.
+        let replaced: Vec<String> = (0..8)
+            .map(|k| format!("c{}={}", n / 2 + k, value(k, 1, 1)))
+            .collect();
+        group.bench_function(BenchmarkId::new("replace", n), |b| {
+            let mut k = 0;
+            b.iter(|| {
+                k = (k + 1) % replaced.len();
+                jar.set_cookie_at(black_box(&url), black_box(&replaced[k]), NOW)
+                    .unwrap()
+            })
+        });
+        // A new name each time: the domain is full, so one cookie goes.
+        let mut fresh = 0usize;
+        group.bench_function(BenchmarkId::new("insert_evicting", n), |b| {
+            b.iter(|| {
+                fresh += 1;
+                let h = format!("new{fresh}=1");
+                let stored = jar.set_cookie_at(black_box(&url), black_box(&h), NOW);
+                assert_eq!(stored, Ok(Stored::Inserted { evicted: 1 }));
+            })
+        });
+        assert_eq!(jar.len(), n);
+        group.bench_function(BenchmarkId::new("lookup", n), |b| {
+            b.iter(|| jar.cookie_header_at(black_box(&url), NOW).map(|h| h.len()))
+        });
+    }
+    group.finish();
+}
+
 fn jar(c: &mut Criterion) {
     let mut all = jars();
     lookup(c, &all);
@@ -313,5 +377,5 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(2))
 }
 
-criterion_group! { name = benches; config = config(); targets = jar }
+criterion_group! { name = benches; config = config(); targets = jar, one_domain }
 criterion_main!(benches);

@@ -110,6 +110,7 @@ fn ours(cookies: &[(Url, String)]) -> (Row, usize) {
         max_cookies: 200_000,
         max_cookies_per_domain: 100,
         max_cookie_bytes: 4096,
+        ..Limits::RFC2109
     };
     let (bytes0, blocks0) = live();
     let mut jar = Jar::builder().limits(limits).build();

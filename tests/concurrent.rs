@@ -53,6 +53,7 @@ fn every_thread_reads_its_own_writes_and_nothing_crosses_sites() {
         max_cookies: 10_000,
         max_cookies_per_domain: 1_000,
         max_cookie_bytes: 4096,
+        ..Limits::RFC2109
     };
     let jar = SharedJar::new(Jar::builder().limits(limits).build());
     hammer(
@@ -83,6 +84,7 @@ fn limits_hold_under_contention() {
         max_cookies: 60,
         max_cookies_per_domain: 10,
         max_cookie_bytes: 4096,
+        ..Limits::RFC2109
     };
     let jar = SharedJar::new(Jar::builder().limits(limits).build());
     hammer(

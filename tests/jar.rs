@@ -748,6 +748,7 @@ fn per_domain_limit_evicts_non_secure_least_recently_used_first() {
         max_cookies: 100,
         max_cookies_per_domain: 3,
         max_cookie_bytes: 4096,
+        ..Limits::RFC2109
     };
     let mut jar = Jar::builder().limits(limits).build();
     jar.set_cookie_at(&site, "s=1; Secure", NOW).unwrap();
@@ -788,6 +789,7 @@ fn a_domain_full_of_secure_cookies_refuses_a_new_non_secure_one() {
         max_cookies: 100,
         max_cookies_per_domain: 2,
         max_cookie_bytes: 4096,
+        ..Limits::RFC2109
     };
     let mut jar = Jar::builder().limits(limits).build();
     jar.set_cookie_at(&site, "s1=1; Secure", NOW).unwrap();
@@ -809,6 +811,7 @@ fn expired_cookies_are_evicted_first() {
         max_cookies: 3,
         max_cookies_per_domain: 3,
         max_cookie_bytes: 4096,
+        ..Limits::RFC2109
     };
     let mut jar = Jar::builder().limits(limits).build();
     jar.set_cookie_at(&url("http://a.com/"), "old=1; Max-Age=5", NOW)

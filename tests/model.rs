@@ -282,9 +282,11 @@ enum Op {
     Advance(i64),
 }
 
-fn op() -> impl Strategy<Value = Op> {
+/// Operations with `names` cookie names, stores weighted `set_weight` to
+/// lookups' 3.
+fn op_with(names: u8, set_weight: u32) -> impl Strategy<Value = Op> {
     prop_oneof![
-        4 => (0..HOSTS.len(), any::<bool>(), 0..PATHS.len(), 0u8..4, 0..DOMAINS.len(), prop::option::of(0..PATHS.len()),
+        set_weight => (0..HOSTS.len(), any::<bool>(), 0..PATHS.len(), 0u8..names, 0..DOMAINS.len(), prop::option::of(0..PATHS.len()),
               prop::bool::weighted(0.3), prop::bool::weighted(0.2), prop::option::of(prop_oneof![Just(0i64), Just(-1), Just(5), Just(100)]),
               prop::bool::weighted(0.9))
             .prop_map(|(host, https, request_path, name, domain, path, secure, http_only, max_age, http)| Op::Set {
@@ -294,6 +296,18 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(host, https, path, http)| Op::Get { host, https, path, http }),
         1 => (1i64..60).prop_map(Op::Advance),
     ]
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    op_with(4, 4)
+}
+
+/// Cookie name number `n`: the four of the small model, then `n4`, `n5`...
+fn name_of(n: u8) -> String {
+    match ["a", "b", "c", ""].get(n as usize) {
+        Some(name) => (*name).to_owned(),
+        None => format!("n{n}"),
+    }
 }
 
 fn request_url(host: usize, https: bool, path: usize) -> Url {
@@ -309,53 +323,101 @@ fn context(http: bool) -> RequestContext {
     }
 }
 
+/// Runs `ops` on the jar and the naive jar, comparing every result and
+/// checking the invariants after every step.
+fn agrees_with_the_naive_jar(ops: &[Op], limits: Limits) -> Result<(), TestCaseError> {
+    let mut jar = Jar::builder().limits(limits).build();
+    let mut naive = NaiveJar {
+        cookies: Vec::new(),
+        limits,
+        tick: 0,
+    };
+    let mut now = time::macros::datetime!(2026-01-01 00:00 UTC);
+    for (step, op) in ops.iter().enumerate() {
+        match *op {
+            Op::Set {
+                host,
+                https,
+                request_path,
+                name,
+                domain,
+                path,
+                secure,
+                http_only,
+                max_age,
+                http,
+            } => {
+                let mut header = format!("{}=v{step}", name_of(name));
+                if !DOMAINS[domain].is_empty() {
+                    header += &format!("; Domain={}", DOMAINS[domain]);
+                }
+                if let Some(p) = path {
+                    header += &format!("; Path={}", PATHS[p]);
+                }
+                if secure {
+                    header += "; Secure";
+                }
+                if http_only {
+                    header += "; HttpOnly";
+                }
+                if let Some(m) = max_age {
+                    header += &format!("; Max-Age={m}");
+                }
+                let url = request_url(host, https, request_path);
+                let got = jar.set_cookie_with(&url, &header, context(http), now);
+                let want = naive.set(&url, &header, http, now);
+                prop_assert_eq!(got, want, "step {}: set {:?} from {}", step, header, url);
+            }
+            Op::Get {
+                host,
+                https,
+                path,
+                http,
+            } => {
+                let url = request_url(host, https, path);
+                let got = jar.cookie_header_with(&url, context(http), now);
+                let want = naive.header(&url, http, now);
+                prop_assert_eq!(&got, &want, "step {}: header for {}", step, url);
+            }
+            Op::Advance(secs) => now += Duration::seconds(secs),
+        }
+        // Invariants, at every step.
+        prop_assert!(jar.len() <= limits.max_cookies);
+        let mut per_domain = std::collections::HashMap::new();
+        for c in jar.iter() {
+            *per_domain.entry(site(c.domain())).or_insert(0) += 1;
+        }
+        for (key, count) in per_domain {
+            prop_assert!(
+                count <= limits.max_cookies_per_domain,
+                "{} holds {}",
+                key,
+                count
+            );
+        }
+        for (host, https, path) in [(1, true, 2), (3, true, 0), (5, false, 1)] {
+            let url = request_url(host, https, path);
+            for e in jar.explain_with(&url, RequestContext::default(), now) {
+                if e.exclusion.is_none() {
+                    prop_assert!(
+                        !e.cookie.is_expired_at(now),
+                        "expired cookie {:?} would be sent",
+                        e.cookie
+                    );
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1500))]
 
     #[test]
     fn jar_agrees_with_the_naive_jar(ops in prop::collection::vec(op(), 1..60)) {
-        let limits = Limits { max_cookies: 6, max_cookies_per_domain: 3, max_cookie_bytes: 4096 };
-        let mut jar = Jar::builder().limits(limits).build();
-        let mut naive = NaiveJar { cookies: Vec::new(), limits, tick: 0 };
-        let mut now = time::macros::datetime!(2026-01-01 00:00 UTC);
-        for (step, op) in ops.iter().enumerate() {
-            match *op {
-                Op::Set { host, https, request_path, name, domain, path, secure, http_only, max_age, http } => {
-                    let mut header = format!("{}=v{step}", ["a", "b", "c", ""][name as usize]);
-                    if !DOMAINS[domain].is_empty() { header += &format!("; Domain={}", DOMAINS[domain]); }
-                    if let Some(p) = path { header += &format!("; Path={}", PATHS[p]); }
-                    if secure { header += "; Secure"; }
-                    if http_only { header += "; HttpOnly"; }
-                    if let Some(m) = max_age { header += &format!("; Max-Age={m}"); }
-                    let url = request_url(host, https, request_path);
-                    let got = jar.set_cookie_with(&url, &header, context(http), now);
-                    let want = naive.set(&url, &header, http, now);
-                    prop_assert_eq!(got, want, "step {}: set {:?} from {}", step, header, url);
-                }
-                Op::Get { host, https, path, http } => {
-                    let url = request_url(host, https, path);
-                    let got = jar.cookie_header_with(&url, context(http), now);
-                    let want = naive.header(&url, http, now);
-                    prop_assert_eq!(&got, &want, "step {}: header for {}", step, url);
-                }
-                Op::Advance(secs) => now += Duration::seconds(secs),
-            }
-            // Invariants, at every step.
-            prop_assert!(jar.len() <= limits.max_cookies);
-            for c in jar.iter() {
-                let key = site(c.domain());
-                let per_domain = jar.iter().filter(|o| site(o.domain()) == key).count();
-                prop_assert!(per_domain <= limits.max_cookies_per_domain, "{} holds {}", key, per_domain);
-            }
-            for (host, https, path) in [(1, true, 2), (3, true, 0), (5, false, 1)] {
-                let url = request_url(host, https, path);
-                for e in jar.explain_with(&url, RequestContext::default(), now) {
-                    if e.exclusion.is_none() {
-                        prop_assert!(!e.cookie.is_expired_at(now), "expired cookie {:?} would be sent", e.cookie);
-                    }
-                }
-            }
-        }
+        let limits = Limits { max_cookies: 6, max_cookies_per_domain: 3, max_cookie_bytes: 4096, ..Limits::RFC2109 };
+        agrees_with_the_naive_jar(&ops, limits)?;
     }
 
     /// The crate's pure algorithms equal their RFC sentences.
@@ -366,5 +428,18 @@ proptest! {
         prop_assert_eq!(cookiejar::domain_match(&a, &b), naive_domain_match(&a, &b));
         prop_assert_eq!(cookiejar::path_match(&p, &q), naive_path_match(&p, &q));
         prop_assert_eq!(cookiejar::default_path(&p), naive_default_path(&p));
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(60))]
+
+    /// The same with room for more cookies than a store scans: a domain
+    /// that grows past 32 cookies is indexed (`src/jar/bucket.rs`), and
+    /// must still agree, evictions included.
+    #[test]
+    fn a_large_jar_agrees_with_the_naive_jar(ops in prop::collection::vec(op_with(60, 16), 300..600)) {
+        let limits = Limits { max_cookies: 120, max_cookies_per_domain: 36, ..Limits::RFC2109 };
+        agrees_with_the_naive_jar(&ops, limits)?;
     }
 }

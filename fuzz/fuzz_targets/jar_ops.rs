@@ -65,6 +65,7 @@ libfuzzer_sys::fuzz_target!(|ops: Vec<Op>| {
         max_cookies: 8,
         max_cookies_per_domain: 4,
         max_cookie_bytes: 4096,
+        ..Limits::RFC2109
     };
     let mut jar = Jar::builder().limits(limits).build();
     let mut now = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);

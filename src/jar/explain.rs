@@ -56,6 +56,10 @@ pub enum Exclusion {
     /// `SameSite=Lax`, and the request is cross-site but not a top-level
     /// navigation with a safe method.
     SameSiteLax,
+    /// The cookie matches, but the `Cookie` header would have grown past
+    /// [`Limits::max_header_bytes`](crate::Limits::max_header_bytes) with
+    /// it: the cookies before it in RFC order took the room.
+    HeaderFull,
 }
 
 impl Exclusion {
@@ -94,6 +98,7 @@ impl Exclusion {
             Exclusion::Expired => "cookie has expired",
             Exclusion::SameSiteStrict => "SameSite=Strict cookie on a cross-site request",
             Exclusion::SameSiteLax => "SameSite=Lax cookie on a cross-site request that is not a safe top-level navigation",
+            Exclusion::HeaderFull => "no room left in the Cookie header (the jar's max_header_bytes)",
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Storage limits (RFC 2109 section 6.3, RFC 6265 section 6.1) and the
 //! profile that selects which RFC the jar follows.
 
-/// How many cookies the jar keeps, and how large one may be.
+/// How many cookies the jar keeps, how large one may be, and how large a
+/// `Cookie` header it sends.
 ///
 /// A jar without limits grows without bound: a hostile or merely careless
 /// site can fill memory with cookies. When a limit is reached the jar
@@ -9,6 +10,26 @@
 /// the domain that is over its quota (non-`Secure` before `Secure`, least
 /// recently used first), then least recently used across the jar. No limit
 /// is ever exceeded, at any moment.
+///
+/// # The `Cookie` header cap
+///
+/// Browsers put no limit on the `Cookie` header itself: Chromium and
+/// Firefox bound it through what they store (180 cookies per domain, 4096
+/// bytes of name and value each), so a busy domain can make a header of
+/// hundreds of kilobytes. Servers refuse far less: Apache's
+/// `LimitRequestFieldSize` is 8190 bytes per header field and nginx's
+/// `large_client_header_buffers` 8 KB, IIS and Node.js allow 16 KB, and
+/// the answer to more is `400 Bad Request` or `431 Request Header Fields
+/// Too Large`, for the whole request. [`Limits::max_header_bytes`] keeps
+/// the header within such a limit: cookies are taken in RFC 6265 section
+/// 5.4 order (longer paths, then earlier creation first: most specific
+/// first) and a cookie that would not fit in what is left is left out
+/// whole (never cut), while later, smaller ones may still fit. A cookie
+/// left out is not counted as accessed, and [`Jar::explain_at`] reports it
+/// as [`Exclusion::HeaderFull`].
+///
+/// [`Jar::explain_at`]: crate::Jar::explain_at
+/// [`Exclusion::HeaderFull`]: crate::Exclusion::HeaderFull
 ///
 /// # Example
 ///
@@ -29,32 +50,49 @@ pub struct Limits {
     pub max_cookies_per_domain: usize,
     /// Bytes of name plus value in one cookie; a larger cookie is rejected.
     pub max_cookie_bytes: usize,
+    /// Bytes of the `Cookie` header value the jar builds for one request
+    /// (separators and the RFC 2109 `$Version`, `$Path` and `$Domain`
+    /// included); see [the header cap](#the-cookie-header-cap).
+    pub max_header_bytes: usize,
 }
+
+/// What the smallest common server limit leaves for the header value:
+/// Apache's 8190 bytes per field line, less `Cookie: `. It also fits nginx's
+/// 8 KB buffer with the line's CRLF.
+const SERVER_SAFE_HEADER_BYTES: usize = 8190 - "Cookie: ".len();
 
 impl Limits {
     /// RFC 2109 section 6.3, the default: "at least 300 cookies, at least
     /// 4096 bytes per cookie, at least 20 cookies per unique host or domain
-    /// name".
+    /// name"; and a `Cookie` header of at most 8182 bytes, which the
+    /// smallest common server limits accept (Apache's 8190-byte field line).
     pub const RFC2109: Limits = Limits {
         max_cookies: 300,
         max_cookies_per_domain: 20,
         max_cookie_bytes: 4096,
+        max_header_bytes: SERVER_SAFE_HEADER_BYTES,
     };
 
     /// RFC 6265 section 6.1: "At least 3000 cookies total, at least 50
-    /// cookies per domain, at least 4096 bytes per cookie".
+    /// cookies per domain, at least 4096 bytes per cookie"; and a `Cookie`
+    /// header of at most 8182 bytes, as [`Limits::RFC2109`].
     pub const RFC6265: Limits = Limits {
         max_cookies: 3000,
         max_cookies_per_domain: 50,
         max_cookie_bytes: 4096,
+        max_header_bytes: SERVER_SAFE_HEADER_BYTES,
     };
 
     /// What browsers keep (Chromium: 3300 in all, 180 per domain; Firefox:
-    /// 3000 and 180).
+    /// 3000 and 180), and a `Cookie` header as large as browsers send: no
+    /// cap below what 180 cookies of 4096 bytes take (737,820 bytes with
+    /// each `=` and `; `), so that under the RFC 6265 profiles this preset
+    /// never leaves a cookie out.
     pub const BROWSER: Limits = Limits {
         max_cookies: 3000,
         max_cookies_per_domain: 180,
         max_cookie_bytes: 4096,
+        max_header_bytes: 180 * (4096 + "=; ".len()),
     };
 }
 

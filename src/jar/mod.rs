@@ -6,6 +6,7 @@
 //! rejects it with a reason, the store files it by registrable domain and
 //! enforces the limits, and a request reads one bucket back in RFC order.
 
+mod bucket;
 mod explain;
 pub(crate) mod host;
 mod limits;
@@ -13,6 +14,8 @@ mod loaded;
 pub(crate) mod path;
 mod rejection;
 mod rules;
+#[cfg(test)]
+mod scale_tests;
 mod store;
 
 pub use explain::{Exclusion, Explained};
@@ -464,10 +467,9 @@ impl Jar {
         let bis = self.profile == Profile::Rfc6265bis;
         // RFC 6265bis section 5.7 step 16, "Leave Secure Cookies Alone".
         if bis && !cookie.secure_only && !request.secure {
-            let shadows = self.store.bucket_entries(&key).any(|(_, e)| {
+            let shadows = self.store.named(&key, &cookie.name).any(|(_, e)| {
                 let old = &e.cookie;
                 old.secure_only
-                    && old.name == cookie.name
                     && (host::domain_match(&old.domain, &cookie.domain)
                         || host::domain_match(&cookie.domain, &old.domain))
                     && path_match(&cookie.path, &old.path)
@@ -478,13 +480,10 @@ impl Jar {
         }
         // Step 11: the same name, domain and path (RFC 6265bis adds the
         // host-only flag).
-        let old = self.store.bucket_entries(&key).find(|(_, e)| {
-            let old = &e.cookie;
-            old.name == cookie.name
-                && old.domain == cookie.domain
-                && old.path == cookie.path
-                && (!bis || old.host_only == cookie.host_only)
-        });
+        let old = self
+            .store
+            .same_place(&key, &cookie.name, &cookie.domain, &cookie.path)
+            .find(|(_, e)| !bis || e.cookie.host_only == cookie.host_only);
         let Some((id, old)) = old else {
             // An already expired cookie deletes and is not stored.
             if cookie.is_expired_at(now) {
@@ -527,6 +526,9 @@ impl Jar {
     }
 
     /// The `Cookie` header for a request with an explicit context.
+    ///
+    /// At most [`Limits::max_header_bytes`] long: a cookie that would not
+    /// fit is left out (see [the header cap](Limits#the-cookie-header-cap)).
     pub fn cookie_header_with(
         &self,
         url: &Url,
@@ -535,27 +537,41 @@ impl Jar {
     ) -> Option<String> {
         let request = Request::new(url)?;
         let ids = self.matching(&request, context, now);
+        let (header, sent, _) = self.write_header(&ids);
+        // Step 3: update the last-access-time of the cookies sent.
+        self.store.touch_all(&sent, now);
+        (!sent.is_empty()).then_some(header)
+    }
+
+    /// RFC 6265 section 5.4 step 4: the header for the cookies `ids`, in
+    /// order, within `max_header_bytes`. Returns the header, the ids sent
+    /// and the ids left out for want of room.
+    fn write_header(&self, ids: &[Id]) -> (String, Vec<Id>, Vec<Id>) {
+        let rfc2109 = self.profile == Profile::Rfc2109;
+        let limit = self.limits.max_header_bytes;
         let mut header = String::new();
-        if self.profile == Profile::Rfc2109 && !ids.is_empty() {
+        if rfc2109 && !ids.is_empty() {
             // RFC 2109 section 4.3.4.
             header.push_str("$Version=\"1\"");
         }
-        for &id in &ids {
+        let mut sent = Vec::with_capacity(ids.len());
+        let mut left_out = Vec::new();
+        for &id in ids {
             let Some(entry) = self.store.get(id) else {
                 continue;
             };
             let c = &entry.cookie;
+            let before = header.len();
             if !header.is_empty() {
                 header.push_str("; ");
             }
-            // RFC 6265 section 5.4 step 4; RFC 6265bis: a nameless cookie
-            // is sent as its value.
+            // RFC 6265bis: a nameless cookie is sent as its value.
             if !c.name.is_empty() {
                 header.push_str(&c.name);
                 header.push('=');
             }
             header.push_str(&c.value);
-            if self.profile == Profile::Rfc2109 {
+            if rfc2109 {
                 header.push_str("; $Path=\"");
                 header.push_str(&c.path);
                 header.push('"');
@@ -565,10 +581,15 @@ impl Jar {
                     header.push('"');
                 }
             }
+            // Never a cut cookie: the whole pair, or nothing of it.
+            if header.len() > limit {
+                header.truncate(before);
+                left_out.push(id);
+            } else {
+                sent.push(id);
+            }
         }
-        // Step 3: update the last-access-time.
-        self.store.touch_all(&ids, now);
-        (!ids.is_empty()).then_some(header)
+        (header, sent, left_out)
     }
 
     /// RFC 6265 section 5.4 steps 1 and 2: the cookies to send, in order.
@@ -682,7 +703,8 @@ impl Jar {
         let Some(request) = Request::new(url) else {
             return Vec::new();
         };
-        let sent = self.matching(&request, context, now);
+        let (_, sent, mut left_out) = self.write_header(&self.matching(&request, context, now));
+        left_out.sort_unstable();
         let key = match request.is_ip {
             true => &*request.host,
             false => host::registrable_domain_from_suffix(
@@ -702,8 +724,12 @@ impl Jar {
         let mut excluded: Vec<Explained<'_>> = self
             .store
             .bucket_entries(key)
-            .filter_map(|(_, e)| {
-                let exclusion = self.exclusion(&e.cookie, &request, context, now)?;
+            .filter_map(|(id, e)| {
+                let exclusion = match self.exclusion(&e.cookie, &request, context, now) {
+                    Some(exclusion) => exclusion,
+                    None if left_out.binary_search(&id).is_ok() => Exclusion::HeaderFull,
+                    None => return None,
+                };
                 Some(Explained {
                     cookie: &e.cookie,
                     exclusion: Some(exclusion),
@@ -737,11 +763,9 @@ impl Jar {
         let key = host::registrable_domain(self.psl.as_ref(), &domain).to_owned();
         let id = self
             .store
-            .bucket_entries(&key)
-            .find(|(_, e)| {
-                *e.cookie.domain == *domain && &*e.cookie.path == path && &*e.cookie.name == name
-            })
-            .map(|(id, _)| id)?;
+            .same_place(&key, name, &domain, path)
+            .map(|(id, _)| id)
+            .next()?;
         self.store.remove(id).map(|e| e.cookie)
     }
 

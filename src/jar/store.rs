@@ -1,14 +1,23 @@
-//! The jar's storage: cookies in a slab, indexed by registrable domain,
-//! with a recency index for least-recently-used eviction and an expiry
-//! index for "expired first". Policy lives in `jar/mod.rs`; this module
-//! only keeps the indexes consistent and evicts in the order it is told.
+//! The jar's storage: cookies in a slab, filed by registrable domain in
+//! buckets (see `bucket.rs` for how a large one is indexed), with a
+//! recency index for least-recently-used eviction and an expiry index for
+//! "expired first". Policy lives in `jar/mod.rs`; this module only keeps
+//! the indexes consistent and evicts in the order it is told.
+//!
+//! Every operation of a store into one domain costs O(log n) or amortized
+//! O(log n) in the jar's and the domain's size, except that the cookies
+//! sharing the new cookie's name in its domain are compared one by one
+//! (they differ in domain or path; a site has few of those).
 
 use crate::cookie::Cookie;
+use std::collections::hash_map::RandomState;
 use std::collections::{BTreeSet, HashMap};
+use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use time::OffsetDateTime;
 
+use super::bucket::{Bucket, BucketIndex, Filing, INDEX_FROM};
 use super::limits::Limits;
 
 pub(crate) type Id = u32;
@@ -25,8 +34,11 @@ pub(crate) struct Entry {
     /// Recency: the jar-wide tick of the last store or send. Atomic so that
     /// lookups through `&Jar` record it without a write lock.
     access: AtomicU64,
-    /// The tick this entry is filed under in `Store::recency`.
+    /// The tick this entry is filed under in `Store::recency` (and in its
+    /// bucket's index, if it has one).
     recorded_access: u64,
+    /// Where its id is in its bucket's `ids`.
+    position: u32,
 }
 
 impl Entry {
@@ -41,7 +53,7 @@ pub(crate) struct Store {
     /// entry's 150: the slab grows by doubling, and up to half of it is spare.
     slots: Vec<Option<Box<Entry>>>,
     free: Vec<Id>,
-    buckets: HashMap<Arc<str>, Vec<Id>>,
+    buckets: HashMap<Arc<str>, Bucket>,
     /// `(access tick, id)` as of the last write to the entry. Reads only
     /// raise an entry's tick, so this set may hold stale (lower) ticks; the
     /// LRU victim search corrects them lazily (see `lru_victim`).
@@ -50,6 +62,63 @@ pub(crate) struct Store {
     expiries: BTreeSet<(OffsetDateTime, Id)>,
     len: usize,
     clock: AtomicU64,
+    /// Keys the name and place hashes of bucket indexes, so that a server
+    /// cannot choose names that collide.
+    hasher: RandomState,
+    /// Entries examined by the store-side searches (the tests' measure of
+    /// work, in place of timings).
+    #[cfg(test)]
+    visits: AtomicU64,
+}
+
+/// Ids of one bucket to examine: all of a small one, a range of a large
+/// one's index.
+enum Candidates<'s, I> {
+    Scan(std::slice::Iter<'s, Id>),
+    Indexed(I),
+    None,
+}
+
+impl<I: Iterator<Item = Id>> Iterator for Candidates<'_, I> {
+    type Item = Id;
+
+    fn next(&mut self) -> Option<Id> {
+        match self {
+            Candidates::Scan(ids) => ids.next().copied(),
+            Candidates::Indexed(ids) => ids.next(),
+            Candidates::None => None,
+        }
+    }
+}
+
+/// What an indexed bucket files `entry` under.
+fn filing(hasher: &RandomState, entry: &Entry) -> Filing {
+    Filing {
+        name: name_hash(hasher, &entry.cookie.name),
+        place: place_hash(hasher, &entry.cookie.domain, &entry.cookie.path),
+        secure: entry.cookie.secure_only,
+        recorded_access: entry.recorded_access,
+        expiry: entry.cookie.expiry_time,
+    }
+}
+
+fn name_hash(hasher: &RandomState, name: &str) -> u32 {
+    hasher.hash_one(name) as u32
+}
+
+fn place_hash(hasher: &RandomState, domain: &str, path: &str) -> u32 {
+    hasher.hash_one((domain, path)) as u32
+}
+
+/// Indexes the bucket `ids` (of entries in `slots`).
+fn build_index(slots: &[Option<Box<Entry>>], hasher: &RandomState, ids: &[Id]) -> BucketIndex {
+    let mut index = BucketIndex::default();
+    for &id in ids {
+        if let Some(entry) = slots.get(id as usize).and_then(Option::as_deref) {
+            index.add(id, &filing(hasher, entry));
+        }
+    }
+    index
 }
 
 impl Store {
@@ -66,7 +135,66 @@ impl Store {
     }
 
     pub(crate) fn bucket(&self, key: &str) -> &[Id] {
-        self.buckets.get(key).map_or(&[], Vec::as_slice)
+        self.buckets.get(key).map_or(&[], |b| b.ids.as_slice())
+    }
+
+    #[inline]
+    fn visit(&self) {
+        #[cfg(test)]
+        self.visits.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many entries the store-side searches have examined.
+    #[cfg(test)]
+    pub(crate) fn visits(&self) -> u64 {
+        self.visits.load(Ordering::Relaxed)
+    }
+
+    /// The cookies of bucket `key` named `name`.
+    pub(crate) fn named<'s>(
+        &'s self,
+        key: &str,
+        name: &'s str,
+    ) -> impl Iterator<Item = (Id, &'s Entry)> + 's {
+        let candidates = match self.buckets.get(key) {
+            None => Candidates::None,
+            Some(Bucket {
+                index: Some(index), ..
+            }) => Candidates::Indexed(index.named(name_hash(&self.hasher, name))),
+            Some(bucket) => Candidates::Scan(bucket.ids.iter()),
+        };
+        candidates.filter_map(move |id| {
+            self.visit();
+            let entry = self.get(id)?;
+            (*entry.cookie.name == *name).then_some((id, entry))
+        })
+    }
+
+    /// The cookies of bucket `key` with this name, domain and path (either
+    /// host-only flag): at most two.
+    pub(crate) fn same_place<'s>(
+        &'s self,
+        key: &str,
+        name: &'s str,
+        domain: &'s str,
+        path: &'s str,
+    ) -> impl Iterator<Item = (Id, &'s Entry)> + 's {
+        let candidates = match self.buckets.get(key) {
+            None => Candidates::None,
+            Some(Bucket {
+                index: Some(index), ..
+            }) => Candidates::Indexed(index.placed(
+                name_hash(&self.hasher, name),
+                place_hash(&self.hasher, domain, path),
+            )),
+            Some(bucket) => Candidates::Scan(bucket.ids.iter()),
+        };
+        candidates.filter_map(move |id| {
+            self.visit();
+            let entry = self.get(id)?;
+            let c = &entry.cookie;
+            (*c.name == *name && *c.domain == *domain && *c.path == *path).then_some((id, entry))
+        })
     }
 
     pub(crate) fn bucket_entries<'s>(
@@ -121,12 +249,14 @@ impl Store {
     ) -> Id {
         let tick = self.tick();
         let expiry = cookie.expiry_time;
+        let position = self.buckets.get(&key).map_or(0, |b| b.ids.len()) as u32;
         let entry = Entry {
             cookie,
             key: key.clone(),
             creation_seq: creation_seq.unwrap_or(tick),
             access: AtomicU64::new(tick),
             recorded_access: tick,
+            position,
         };
         let id = match self.free.pop() {
             Some(id) => {
@@ -140,7 +270,19 @@ impl Store {
                 (self.slots.len() - 1) as Id
             }
         };
-        self.buckets.entry(key).or_default().push(id);
+        let bucket = self.buckets.entry(key).or_default();
+        bucket.ids.push(id);
+        if let Some(index) = &mut bucket.index {
+            if let Some(entry) = self.slots.get(id as usize).and_then(Option::as_deref) {
+                index.add(id, &filing(&self.hasher, entry));
+            }
+        } else if bucket.ids.len() > INDEX_FROM {
+            bucket.index = Some(Box::new(build_index(
+                &self.slots,
+                &self.hasher,
+                &bucket.ids,
+            )));
+        }
         self.recency.insert((tick, id));
         if let Some(expiry) = expiry {
             self.expiries.insert((expiry, id));
@@ -165,8 +307,23 @@ impl Store {
             return;
         };
         let (old_expiry, new_expiry) = (entry.cookie.expiry_time, cookie.expiry_time);
+        let changed = old_expiry != new_expiry || entry.cookie.secure_only != cookie.secure_only;
+        let bucket = self.buckets.get_mut(&entry.key);
+        let old_filing = match &bucket {
+            Some(Bucket { index: Some(_), .. }) if changed => Some(filing(&self.hasher, entry)),
+            _ => None,
+        };
         entry.cookie = cookie;
         entry.access.store(tick, Ordering::Relaxed);
+        if let (
+            Some(old),
+            Some(Bucket {
+                index: Some(index), ..
+            }),
+        ) = (old_filing, bucket)
+        {
+            index.refile_cookie(id, &old, &filing(&self.hasher, entry));
+        }
         if old_expiry != new_expiry {
             if let Some(old) = old_expiry {
                 self.expiries.remove(&(old, id));
@@ -180,8 +337,24 @@ impl Store {
     pub(crate) fn remove(&mut self, id: Id) -> Option<Entry> {
         let entry = *self.slots.get_mut(id as usize)?.take()?;
         if let Some(bucket) = self.buckets.get_mut(&entry.key) {
-            bucket.retain(|&other| other != id);
-            if bucket.is_empty() {
+            let position = entry.position as usize;
+            debug_assert_eq!(bucket.ids.get(position), Some(&id));
+            if position < bucket.ids.len() {
+                bucket.ids.swap_remove(position);
+            }
+            if let Some(&moved) = bucket.ids.get(position) {
+                if let Some(moved) = self
+                    .slots
+                    .get_mut(moved as usize)
+                    .and_then(Option::as_deref_mut)
+                {
+                    moved.position = position as u32;
+                }
+            }
+            if let Some(index) = &mut bucket.index {
+                index.remove(id, &filing(&self.hasher, &entry));
+            }
+            if bucket.ids.is_empty() {
                 self.buckets.remove(&entry.key);
             }
         }
@@ -225,8 +398,74 @@ impl Store {
             if current == recorded {
                 return Some(id);
             }
+            if let Some(Bucket {
+                index: Some(index), ..
+            }) = self.buckets.get_mut(&entry.key)
+            {
+                index.refile_access(id, entry.cookie.secure_only, recorded, current);
+            }
         }
         None
+    }
+
+    /// The cookie bucket `key` gives up first (RFC 6265 section 5.3 step
+    /// 12): non-`Secure` before `Secure`, then least recently used.
+    ///
+    /// A small bucket is scanned. A large one's eviction set is corrected
+    /// lazily as in `lru_victim`: within each `Secure` class, the first
+    /// record whose tick is current has the smallest current tick, and the
+    /// class without `Secure` sorts first.
+    fn bucket_victim(&mut self, key: &str) -> Option<Id> {
+        let bucket = self.buckets.get_mut(key)?;
+        let Some(index) = &mut bucket.index else {
+            let slots = &self.slots;
+            return bucket
+                .ids
+                .iter()
+                .filter_map(|&id| Some((id, slots.get(id as usize)?.as_deref()?)))
+                .min_by_key(|(_, e)| {
+                    #[cfg(test)]
+                    self.visits.fetch_add(1, Ordering::Relaxed);
+                    (e.cookie.secure_only, e.access())
+                })
+                .map(|(id, _)| id);
+        };
+        loop {
+            #[cfg(test)]
+            self.visits.fetch_add(1, Ordering::Relaxed);
+            let (secure, recorded, id) = index.first_to_evict()?;
+            let entry = self
+                .slots
+                .get_mut(id as usize)
+                .and_then(Option::as_deref_mut)?;
+            let current = entry.access();
+            if current == recorded {
+                return Some(id);
+            }
+            index.refile_access(id, secure, recorded, current);
+            self.recency.remove(&(recorded, id));
+            self.recency.insert((current, id));
+            entry.recorded_access = current;
+        }
+    }
+
+    /// The cookies of bucket `key` that have expired at `now`.
+    fn bucket_expired(&self, key: &str, now: OffsetDateTime) -> Vec<Id> {
+        match self.buckets.get(key) {
+            None => Vec::new(),
+            Some(Bucket {
+                index: Some(index), ..
+            }) => index.expired(now).inspect(|_| self.visit()).collect(),
+            Some(bucket) => bucket
+                .ids
+                .iter()
+                .copied()
+                .filter(|&id| {
+                    self.visit();
+                    self.get(id).is_some_and(|e| e.cookie.is_expired_at(now))
+                })
+                .collect(),
+        }
     }
 
     /// Removes every expired cookie; returns how many.
@@ -262,21 +501,12 @@ impl Store {
             evicted += 1;
         };
         if self.bucket(key).len() > limits.max_cookies_per_domain {
-            let expired: Vec<Id> = self
-                .bucket_entries(key)
-                .filter(|(_, e)| e.cookie.is_expired_at(now))
-                .map(|(id, _)| id)
-                .collect();
-            for id in expired {
+            for id in self.bucket_expired(key, now) {
                 evict(self, id);
             }
         }
         while self.bucket(key).len() > limits.max_cookies_per_domain {
-            let victim = self
-                .bucket_entries(key)
-                .min_by_key(|(_, e)| (e.cookie.secure_only, e.access()))
-                .map(|(id, _)| id);
-            match victim {
+            match self.bucket_victim(key) {
                 Some(id) => evict(self, id),
                 None => break,
             }
@@ -304,7 +534,7 @@ impl Store {
     /// Files every cookie again under a new key function (after the public
     /// suffix list changed). Ticks, creation order and ids are kept.
     pub(crate) fn rekey(&mut self, mut key_of: impl FnMut(&Cookie) -> String) {
-        let mut buckets: HashMap<Arc<str>, Vec<Id>> = HashMap::new();
+        let mut buckets: HashMap<Arc<str>, Bucket> = HashMap::new();
         for (i, slot) in self.slots.iter_mut().enumerate() {
             if let Some(entry) = slot {
                 let key = key_of(&entry.cookie);
@@ -313,9 +543,57 @@ impl Store {
                     None => Arc::from(key),
                 };
                 entry.key = key.clone();
-                buckets.entry(key).or_default().push(i as Id);
+                let bucket = buckets.entry(key).or_default();
+                entry.position = bucket.ids.len() as u32;
+                bucket.ids.push(i as Id);
+            }
+        }
+        for bucket in buckets.values_mut() {
+            if bucket.ids.len() > INDEX_FROM {
+                bucket.index = Some(Box::new(build_index(
+                    &self.slots,
+                    &self.hasher,
+                    &bucket.ids,
+                )));
             }
         }
         self.buckets = buckets;
+    }
+
+    /// Panics unless every index agrees with the entries (tests only).
+    #[cfg(test)]
+    pub(crate) fn check_consistency(&self) {
+        let mut live = 0;
+        for (key, bucket) in &self.buckets {
+            assert!(!bucket.ids.is_empty(), "empty bucket {key}");
+            for (position, &id) in bucket.ids.iter().enumerate() {
+                let entry = self.get(id).expect("a live id");
+                assert_eq!(entry.position as usize, position);
+                assert_eq!(*entry.key, **key);
+                assert!(self.recency.contains(&(entry.recorded_access, id)));
+                if let Some(index) = &bucket.index {
+                    assert!(index.holds(id, &filing(&self.hasher, entry)));
+                }
+                live += 1;
+            }
+            if let Some(index) = &bucket.index {
+                let persistent = bucket
+                    .ids
+                    .iter()
+                    .filter(|&&id| self.get(id).is_some_and(|e| e.cookie.expiry_time.is_some()))
+                    .count();
+                assert_eq!(
+                    index.sizes(),
+                    (bucket.ids.len(), bucket.ids.len(), persistent)
+                );
+            } else {
+                assert!(
+                    bucket.ids.len() <= INDEX_FROM,
+                    "{key} is large and unindexed"
+                );
+            }
+        }
+        assert_eq!(live, self.len);
+        assert_eq!(self.recency.len(), self.len);
     }
 }
