@@ -249,7 +249,8 @@ impl Store {
     ) -> Id {
         let tick = self.tick();
         let expiry = cookie.expiry_time;
-        let position = self.buckets.get(&key).map_or(0, |b| b.ids.len()) as u32;
+        let bucket = self.buckets.entry(key.clone()).or_default();
+        let position = bucket.ids.len() as u32;
         let entry = Entry {
             cookie,
             key: key.clone(),
@@ -270,7 +271,6 @@ impl Store {
                 (self.slots.len() - 1) as Id
             }
         };
-        let bucket = self.buckets.entry(key).or_default();
         bucket.ids.push(id);
         if let Some(index) = &mut bucket.index {
             if let Some(entry) = self.slots.get(id as usize).and_then(Option::as_deref) {
@@ -308,7 +308,12 @@ impl Store {
         };
         let (old_expiry, new_expiry) = (entry.cookie.expiry_time, cookie.expiry_time);
         let changed = old_expiry != new_expiry || entry.cookie.secure_only != cookie.secure_only;
-        let bucket = self.buckets.get_mut(&entry.key);
+        // Only a change of these re-files the entry in an index; most
+        // replacements change the value alone and skip the bucket lookup.
+        let bucket = match changed {
+            true => self.buckets.get_mut(&entry.key),
+            false => None,
+        };
         let old_filing = match &bucket {
             Some(Bucket { index: Some(_), .. }) if changed => Some(filing(&self.hasher, entry)),
             _ => None,
