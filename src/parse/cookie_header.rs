@@ -8,12 +8,16 @@
 
 use super::grammar;
 use super::sub_str;
+use std::fmt;
 
 /// One cookie of a `Cookie` request header, borrowed from the header.
 ///
 /// For the RFC 2109 form, the `$Path`, `$Domain` and `$Port` attributes that
 /// follow a cookie are attached to it, and the header's `$Version` to all.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+///
+/// `Debug` redacts the value: cookie values are credentials and end up in
+/// logs.
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub struct CookiePair<'a> {
     name: &'a str,
     value: &'a str,
@@ -64,6 +68,22 @@ impl<'a> CookiePair<'a> {
     #[inline]
     pub fn port(&self) -> Option<&'a str> {
         self.port
+    }
+}
+
+impl fmt::Debug for CookiePair<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CookiePair")
+            .field("name", &self.name)
+            .field(
+                "value",
+                &format_args!("<redacted, {} bytes>", self.value.len()),
+            )
+            .field("version", &self.version)
+            .field("path", &self.path)
+            .field("domain", &self.domain)
+            .field("port", &self.port)
+            .finish()
     }
 }
 
@@ -133,8 +153,9 @@ where
 }
 
 /// Iterator over the cookies of a `Cookie` header; see
-/// [`parse_cookie_header`].
-#[derive(Debug, Clone)]
+/// [`parse_cookie_header`]. `Debug` shows sizes only: the header holds
+/// cookie values.
+#[derive(Clone)]
 pub struct CookiePairs<'a> {
     header: &'a str,
     rest: &'a [u8],
@@ -144,6 +165,20 @@ pub struct CookiePairs<'a> {
     /// The item read ahead to see whether it is a `$`-attribute of the
     /// cookie before it.
     peeked: Option<(&'a str, &'a str)>,
+}
+
+impl fmt::Debug for CookiePairs<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CookiePairs")
+            .field(
+                "header",
+                &format_args!("<redacted, {} bytes>", self.header.len()),
+            )
+            .field("unread_bytes", &self.rest.len())
+            .field("rfc2109", &self.rfc2109)
+            .field("version", &self.version)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> CookiePairs<'a> {

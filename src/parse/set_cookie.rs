@@ -402,7 +402,8 @@ pub(crate) fn unquote(value: &str) -> &str {
 }
 
 /// Iterator over the cookie-avs of a `Set-Cookie` header; see
-/// [`SetCookie::attributes`].
+/// [`SetCookie::attributes`]. It holds the attributes only, never the
+/// cookie's value, so its `Debug` shows them.
 #[derive(Debug, Clone)]
 pub struct Attributes<'a> {
     header: &'a str,
