@@ -88,8 +88,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             path.display()
         );
     }
-    for (url, why) in jar.take_rejections() {
-        println!("refused a cookie from {url}: {why}");
+    for refused in jar.take_rejections() {
+        println!("refused {refused}");
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 
 use crate::jar::{Jar, Rejection, Stored};
 use crate::parse::ParseError;
-use crate::shared::SharedJar;
+use crate::shared::{RejectedCookie, SharedJar};
 use http::header::{HeaderMap, HeaderValue, COOKIE, SET_COOKIE};
 use time::OffsetDateTime;
 use url::Url;
@@ -98,8 +98,11 @@ impl SharedJar {
         now: OffsetDateTime,
     ) -> Vec<Result<Stored, Rejection>> {
         let results = store_response_cookies_at(&mut self.write(), url, headers, now);
-        for rejection in results.iter().filter_map(|r| r.err()) {
-            self.log_rejection(url, rejection);
+        let values = headers.get_all(SET_COOKIE).iter();
+        for (value, result) in values.zip(&results) {
+            if let Err(rejection) = result {
+                self.log_rejection(RejectedCookie::new(url, value.as_bytes(), *rejection));
+            }
         }
         results
     }
@@ -129,12 +132,12 @@ impl SharedJar {
                 Err(_) => Err(Rejection::Parse(ParseError::InvalidUtf8)),
             };
             if let Err(rejection) = result {
-                refused.push(rejection);
+                refused.push((value, rejection));
             }
         }
         drop(jar);
-        for rejection in refused {
-            self.log_rejection(url, rejection);
+        for (value, rejection) in refused {
+            self.log_rejection(RejectedCookie::new(url, value.as_bytes(), rejection));
         }
     }
 
@@ -206,7 +209,10 @@ mod reqwest_0_12_tests {
             CookieStore::cookies(&jar, &url),
             Some(HeaderValue::from_static("sid=1"))
         );
-        let refused: Vec<_> = jar.take_rejections().into_iter().map(|(_, r)| r).collect();
-        assert_eq!(refused, [crate::Rejection::PublicSuffix]);
+        let refused = jar.take_rejections();
+        let reasons: Vec<_> = refused.iter().map(|r| r.reason).collect();
+        assert_eq!(reasons, [crate::Rejection::PublicSuffix]);
+        assert_eq!(refused[0].name.as_deref(), Some("evil"));
+        assert_eq!(refused[0].domain_attribute.as_deref(), Some("com"));
     }
 }

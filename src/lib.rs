@@ -31,7 +31,7 @@ pub use parse::{
     MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES,
 };
 pub use serialize::{write_cookie_header, BuildError, SetCookieBuilder};
-pub use shared::SharedJar;
+pub use shared::{RejectedCookie, SharedJar};
 
 // The README's examples run as doctests. They have no hidden `#` lines (a
 // registry page would show them), so the reqwest one needs the feature:

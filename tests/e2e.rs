@@ -227,6 +227,8 @@ async fn refusals_through_reqwest_are_kept() {
     let _ = get_text(&http, format!("http://other.org:{}/logout", addr.port())).await;
     let refused = jar.take_rejections();
     assert_eq!(refused.len(), 1);
-    assert_eq!(refused[0].1, cookiejar::Rejection::DomainMismatch);
-    assert_eq!(refused[0].0.host_str(), Some("other.org"));
+    assert_eq!(refused[0].reason, cookiejar::Rejection::DomainMismatch);
+    assert_eq!(refused[0].url.host_str(), Some("other.org"));
+    assert_eq!(refused[0].name.as_deref(), Some("sid"));
+    assert_eq!(refused[0].domain_attribute.as_deref(), Some("example.com"));
 }
