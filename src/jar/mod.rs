@@ -536,17 +536,17 @@ impl Jar {
         now: OffsetDateTime,
     ) -> Option<String> {
         let request = Request::new(url)?;
-        let ids = self.matching(&request, context, now);
-        let (header, sent, _) = self.write_header(&ids);
+        let mut ids = self.matching(&request, context, now);
+        let (header, _) = self.write_header(&mut ids);
         // Step 3: update the last-access-time of the cookies sent.
-        self.store.touch_all(&sent, now);
-        (!sent.is_empty()).then_some(header)
+        self.store.touch_all(&ids, now);
+        (!ids.is_empty()).then_some(header)
     }
 
     /// RFC 6265 section 5.4 step 4: the header for the cookies `ids`, in
-    /// order, within `max_header_bytes`. Returns the header, the ids sent
-    /// and the ids left out for want of room.
-    fn write_header(&self, ids: &[Id]) -> (String, Vec<Id>, Vec<Id>) {
+    /// order, within `max_header_bytes`. Leaves in `ids` the cookies sent,
+    /// and returns the header and the ids left out for want of room.
+    fn write_header(&self, ids: &mut Vec<Id>) -> (String, Vec<Id>) {
         let rfc2109 = self.profile == Profile::Rfc2109;
         let limit = self.limits.max_header_bytes;
         let mut header = String::new();
@@ -554,11 +554,11 @@ impl Jar {
             // RFC 2109 section 4.3.4.
             header.push_str("$Version=\"1\"");
         }
-        let mut sent = Vec::with_capacity(ids.len());
         let mut left_out = Vec::new();
-        for &id in ids {
+        // `retain` visits the ids once each, in order.
+        ids.retain(|&id| {
             let Some(entry) = self.store.get(id) else {
-                continue;
+                return false;
             };
             let c = &entry.cookie;
             let before = header.len();
@@ -582,14 +582,14 @@ impl Jar {
                 }
             }
             // Never a cut cookie: the whole pair, or nothing of it.
-            if header.len() > limit {
+            let fits = header.len() <= limit;
+            if !fits {
                 header.truncate(before);
                 left_out.push(id);
-            } else {
-                sent.push(id);
             }
-        }
-        (header, sent, left_out)
+            fits
+        });
+        (header, left_out)
     }
 
     /// RFC 6265 section 5.4 steps 1 and 2: the cookies to send, in order.
@@ -703,7 +703,8 @@ impl Jar {
         let Some(request) = Request::new(url) else {
             return Vec::new();
         };
-        let (_, sent, mut left_out) = self.write_header(&self.matching(&request, context, now));
+        let mut sent = self.matching(&request, context, now);
+        let (_, mut left_out) = self.write_header(&mut sent);
         left_out.sort_unstable();
         let key = match request.is_ip {
             true => &*request.host,

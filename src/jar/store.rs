@@ -7,7 +7,10 @@
 //! Every operation of a store into one domain costs O(log n) or amortized
 //! O(log n) in the jar's and the domain's size, except that the cookies
 //! sharing the new cookie's name in its domain are compared one by one
-//! (they differ in domain or path; a site has few of those).
+//! (they differ in domain or path; a site has few of those). A lookup
+//! reads its whole bucket, as RFC 6265 section 5.4 step 1 tests every
+//! cookie against the request, and sorts the matches: O(n log n) in the
+//! domain's size, and the header it builds is capped (`Limits`).
 
 use crate::cookie::Cookie;
 use std::collections::hash_map::RandomState;
@@ -315,7 +318,7 @@ impl Store {
             false => None,
         };
         let old_filing = match &bucket {
-            Some(Bucket { index: Some(_), .. }) if changed => Some(filing(&self.hasher, entry)),
+            Some(Bucket { index: Some(_), .. }) => Some(filing(&self.hasher, entry)),
             _ => None,
         };
         entry.cookie = cookie;
