@@ -65,7 +65,8 @@ pub enum Exclusion {
 impl Exclusion {
     /// A stable, snake_case code for the rule, for scripts and logs:
     /// `host_only`, `domain_mismatch`, `path_mismatch`, `secure_only`,
-    /// `http_only`, `expired`, `same_site_strict`, `same_site_lax`.
+    /// `http_only`, `expired`, `same_site_strict`, `same_site_lax`,
+    /// `header_full`.
     ///
     /// The codes are part of the API: a code is never changed or reused
     /// for another rule once released, and every variant has its own. The
@@ -84,6 +85,7 @@ impl Exclusion {
             Exclusion::Expired => "expired",
             Exclusion::SameSiteStrict => "same_site_strict",
             Exclusion::SameSiteLax => "same_site_lax",
+            Exclusion::HeaderFull => "header_full",
         }
     }
 
@@ -125,6 +127,7 @@ mod tests {
             Exclusion::Expired,
             Exclusion::SameSiteStrict,
             Exclusion::SameSiteLax,
+            Exclusion::HeaderFull,
         ];
         // Exhaustive: a new variant does not compile until it is listed above.
         for e in all {
@@ -136,7 +139,8 @@ mod tests {
                 | Exclusion::HttpOnly
                 | Exclusion::Expired
                 | Exclusion::SameSiteStrict
-                | Exclusion::SameSiteLax => {}
+                | Exclusion::SameSiteLax
+                | Exclusion::HeaderFull => {}
             }
         }
         let codes: HashSet<&str> = all.iter().map(Exclusion::code).collect();
