@@ -70,6 +70,7 @@ fn a_cookie_that_does_not_fit_is_left_out_whole_and_a_smaller_later_one_still_fi
     assert!(Exclusion::HeaderFull
         .to_string()
         .contains("max_header_bytes"));
+    assert_eq!(Exclusion::HeaderFull.code(), "header_full");
 }
 
 #[test]
