@@ -212,3 +212,39 @@ proptest! {
         }
     }
 }
+
+/// Loading a file into a large domain looks each cookie's identity up
+/// through the index, so the visits per loaded cookie do not grow with the
+/// domain (a scan would make a 40k-cookie load quadratic).
+#[test]
+fn loading_a_large_domain_costs_the_same_per_cookie() {
+    let per_cookie = |n: usize| {
+        let (jar, _, _) = full_domain(n);
+        let (text, _) = jar
+            .to_text_at(crate::Format::Json, crate::SaveOptions::default(), NOW)
+            .unwrap();
+        let mut back = Jar::builder().limits(*jar.limits()).build();
+        let before = back.store.visits();
+        let report = back
+            .load_text_at(
+                &text,
+                crate::Format::Json,
+                crate::LoadOptions::default(),
+                NOW,
+            )
+            .unwrap();
+        assert_eq!(report.loaded, n);
+        (back.store.visits() - before) as f64 / n as f64
+    };
+    let (small, large) = (per_cookie(1_000), per_cookie(8_000));
+    // Visits are counted by the store's searches; a load that bypassed them
+    // (a plain scan of the bucket) would count none and could be quadratic.
+    assert!(
+        small > 0.0,
+        "the load looks identities up through the store"
+    );
+    assert!(
+        large <= small * 1.5 + 2.0,
+        "{small} -> {large} visits per loaded cookie"
+    );
+}
