@@ -35,6 +35,35 @@ pub struct Cookie {
     pub(crate) http_only: bool,
     pub(crate) same_site: Option<SameSite>,
     pub(crate) partitioned: bool,
+    /// What an RFC 2109 `Set-Cookie` said that the `Cookie` header repeats.
+    pub(crate) rfc2109: Rfc2109Attributes,
+}
+
+/// The parts of an RFC 2109 `Set-Cookie` that section 4.3.4 sends back:
+/// "The value of the cookie-version attribute must be the value from the
+/// Version attribute, if one was present ... Otherwise the value for
+/// cookie-version is 0", and `$Path` only "if there was one" (`$Domain`
+/// needs no flag: under `Profile::Rfc2109` a cookie has a domain attribute
+/// exactly when it is not host-only). Recorded under every profile, read
+/// only by `Profile::Rfc2109`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) struct Rfc2109Attributes {
+    /// The `Version` attribute (`1*DIGIT`, quotes allowed); 0 if absent or
+    /// not a number.
+    pub(crate) version: u32,
+    /// Whether the `Set-Cookie` had a `Path` attribute.
+    pub(crate) path_specified: bool,
+}
+
+impl Rfc2109Attributes {
+    /// For a cookie from a file that does not record these: version 0 (the
+    /// RFC's value for "no Version attribute") and its path sent as `$Path`
+    /// (the path is known, and a stray `$Path` only repeats the cookie's
+    /// real scope, where a missing one would hide a path the server set).
+    pub(crate) const LOADED: Rfc2109Attributes = Rfc2109Attributes {
+        version: 0,
+        path_specified: true,
+    };
 }
 
 /// The latest instant the jar keeps: the end of year 9999, the last one
@@ -143,6 +172,20 @@ impl Cookie {
         self.partitioned
     }
 
+    /// The RFC 2109 `Version` attribute the cookie was set with (section
+    /// 4.2.2), 0 if it had none; `Profile::Rfc2109` sends it as `$Version`.
+    pub fn version(&self) -> u32 {
+        self.rfc2109.version
+    }
+
+    /// True if the `Set-Cookie` had a `Path` attribute (false when the path
+    /// is the default path). `Profile::Rfc2109` sends `$Path` only then
+    /// (RFC 2109 section 4.3.4). Cookies loaded from a file that does not
+    /// record it count as having one.
+    pub fn path_specified(&self) -> bool {
+        self.rfc2109.path_specified
+    }
+
     /// True if the cookie has expired at `now` (expiry-time not after it).
     pub fn is_expired_at(&self, now: OffsetDateTime) -> bool {
         self.expiry_time.is_some_and(|t| t <= now)
@@ -164,11 +207,13 @@ impl Clone for Cookie {
             http_only: self.http_only,
             same_site: self.same_site,
             partitioned: self.partitioned,
+            rfc2109: self.rfc2109,
         }
     }
 }
 
-/// Equal when every RFC 6265 field is equal, last-access time included.
+/// Equal when every RFC 6265 field is equal, last-access time included,
+/// and the RFC 2109 version and path-specified flag.
 impl PartialEq for Cookie {
     fn eq(&self, other: &Self) -> bool {
         self.name == other.name
@@ -183,6 +228,7 @@ impl PartialEq for Cookie {
             && self.http_only == other.http_only
             && self.same_site == other.same_site
             && self.partitioned == other.partitioned
+            && self.rfc2109 == other.rfc2109
     }
 }
 
@@ -203,6 +249,8 @@ impl fmt::Debug for Cookie {
             .field("secure_only", &self.secure_only)
             .field("http_only", &self.http_only)
             .field("same_site", &self.same_site)
+            .field("version", &self.rfc2109.version)
+            .field("path_specified", &self.rfc2109.path_specified)
             .finish_non_exhaustive()
     }
 }

@@ -26,9 +26,9 @@ pub use persist::{
 pub use psl::{NoPublicSuffix, PslError, PublicSuffix, PublicSuffixList};
 
 pub use parse::{
-    parse_cookie_date, parse_cookie_header, parse_cookie_headers, Attributes, CookiePair,
-    CookiePairs, HttpDate, NormalizedSetCookie, ParseError, SameSite, SetCookie,
-    MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES,
+    parse_cookie_date, parse_cookie_header, parse_cookie_headers, split_set_cookie_list,
+    Attributes, CookiePair, CookiePairs, HttpDate, NormalizedSetCookie, ParseError, SameSite,
+    SetCookie, SetCookieList, MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES,
 };
 pub use serialize::{write_cookie_header, BuildError, SetCookieBuilder};
 pub use shared::{RejectedCookie, SharedJar};

@@ -684,13 +684,13 @@ fn rfc_2109_profile_section_4_3_2_and_4_3_4() {
         (
             "host has a dot before the domain",
             "http://a.b.example.com/",
-            "x=1; Domain=example.com",
+            "x=1; Domain=.example.com",
             Some(Rejection::Rfc2109HostTooDeep),
         ),
         (
             "one label before the domain",
             "http://b.example.com/",
-            "x=1; Domain=example.com",
+            "x=1; Domain=.example.com",
             None,
         ),
         (
@@ -702,7 +702,7 @@ fn rfc_2109_profile_section_4_3_2_and_4_3_4() {
         (
             "domain without an embedded dot",
             "http://a.corp/",
-            "x=1; Domain=corp",
+            "x=1; Domain=.corp",
             Some(Rejection::Rfc2109DomainWithoutDot),
         ),
     ];
@@ -731,13 +731,13 @@ fn rfc_2109_profile_section_4_3_2_and_4_3_4() {
         .unwrap();
     jar.set_cookie_at(
         &url("http://www.example.com/"),
-        "Part=Rocket; Version=1; Domain=example.com",
+        "Part=Rocket; Version=1; Domain=.example.com",
         NOW,
     )
     .unwrap();
     assert_eq!(
         jar.cookie_header_at(&url("http://www.example.com/acme/x"), NOW).as_deref(),
-        Some("$Version=\"1\"; Customer=WILE; $Path=\"/acme\"; Part=Rocket; $Path=\"/\"; $Domain=\".example.com\"")
+        Some("$Version=\"1\"; Customer=WILE; $Path=\"/acme\"; Part=Rocket; $Domain=\".example.com\"")
     );
 }
 

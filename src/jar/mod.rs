@@ -13,6 +13,7 @@ mod limits;
 mod loaded;
 pub(crate) mod path;
 mod rejection;
+mod rfc2109;
 mod rules;
 #[cfg(test)]
 mod scale_tests;
@@ -24,8 +25,8 @@ pub use limits::{Limits, Profile};
 pub use path::{default_path, path_match};
 pub use rejection::{Rejection, Stored};
 
-use crate::cookie::{clamp_instant, to_nanos, Cookie, LATEST};
-use crate::parse::{unquote, SameSite, SetCookie};
+use crate::cookie::{clamp_instant, to_nanos, Cookie, Rfc2109Attributes, LATEST};
+use crate::parse::{SameSite, SetCookie};
 use crate::psl::{PublicSuffix, PublicSuffixList};
 use std::borrow::Cow;
 use std::fmt;
@@ -310,10 +311,31 @@ impl Jar {
 
     /// Stores a `Set-Cookie` value with an explicit [`RequestContext`].
     ///
+    /// Under [`Profile::Rfc2109`] the value may hold several cookies (RFC
+    /// 2109 section 4.2.2); each is stored, and the result is the first
+    /// refusal, if any, otherwise the last cookie's outcome. See
+    /// [`Jar::set_cookie_list_with`] for one result per cookie.
+    ///
     /// # Errors
     ///
     /// A [`Rejection`] naming the rule that refused the cookie.
     pub fn set_cookie_with(
+        &mut self,
+        url: &Url,
+        set_cookie: &str,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        match self.profile {
+            Profile::Rfc2109 => {
+                rfc2109::combined(self.set_cookie_list_with(url, set_cookie, context, now))
+            }
+            _ => self.set_one_cookie(url, set_cookie, context, now),
+        }
+    }
+
+    /// Stores one cookie: parse, create, store.
+    fn set_one_cookie(
         &mut self,
         url: &Url,
         set_cookie: &str,
@@ -350,8 +372,14 @@ impl Jar {
         if sc.name().len() + sc.value().len() > self.limits.max_cookie_bytes {
             return Err(Rejection::TooLarge);
         }
+        let rfc2109 = self.profile == Profile::Rfc2109;
         // Step 3: Max-Age wins over Expires; none means a session cookie.
-        let expiry_time = match (sc.max_age(), sc.expires()) {
+        // RFC 2109 section 4.2.2 allows it quoted.
+        let max_age = match rfc2109 {
+            true => rfc2109::max_age(sc),
+            false => sc.max_age(),
+        };
+        let expiry_time = match (max_age, sc.expires()) {
             (Some(delta), _) if delta <= 0 => Some(OffsetDateTime::UNIX_EPOCH.min(now)),
             (Some(delta), _) => Some(now.checked_add(Duration::seconds(delta)).unwrap_or(LATEST)),
             (None, Some(expires)) => Some(expires),
@@ -366,20 +394,20 @@ impl Jar {
         };
         // Step 4: the domain-attribute, as the profile reads it. RFC 2109
         // section 4.1 allows quoted attribute values.
-        let rfc2109 = self.profile == Profile::Rfc2109;
-        let quoted_domain = || {
-            let d = unquote(sc.attribute("domain")?);
-            Some(d.strip_prefix('.').unwrap_or(d))
-        };
         let domain_attribute = match self.profile {
             Profile::Rfc6265bis => sc.domain(),
-            Profile::Rfc2109 => quoted_domain(),
+            Profile::Rfc2109 => rfc2109::domain_attribute(sc)?,
             _ => sc.domain_ignoring_empty(),
         };
         let mut domain_attribute = match domain_attribute.filter(|d| !d.is_empty()) {
             Some(d) => host::canonicalize_domain(d).ok_or(Rejection::InvalidDomain)?,
             None => String::new(),
         };
+        // RFC 2109 section 4.3.2, before the public suffix step (which
+        // stays: RFC 2109 alone would let `.co.uk` through).
+        if rfc2109 && !domain_attribute.is_empty() {
+            rfc2109::check_domain(&domain_attribute, request)?;
+        }
         // Step 5: public suffixes. The suffix found here also gives the
         // registrable domain the cookie is filed under.
         let suffix_of_attribute = match domain_attribute.is_empty() {
@@ -413,17 +441,12 @@ impl Jar {
             host::registrable_domain_from_suffix(&domain, suffix)
         };
         let key_start = domain.len() - key.len();
-        // Step 7: the path.
+        // Step 7: the path (RFC 2109 sections 4.3.1 and 4.3.2 under that
+        // profile).
         let path_attribute = match rfc2109 {
-            true => sc
-                .attribute("path")
-                .map(unquote)
-                .filter(|p| p.starts_with('/')),
+            true => rfc2109::path_attribute(sc, request)?,
             false => sc.path(),
         };
-        if rfc2109 {
-            check_rfc2109(path_attribute, request, &domain, host_only)?;
-        }
         let path = path_attribute.unwrap_or_else(|| default_path(request.path()));
         // Step 8 is secure-only; RFC 6265bis section 5.7 step 11: only from
         // a secure origin.
@@ -450,6 +473,10 @@ impl Jar {
             http_only: sc.http_only(),
             same_site: sc.same_site(),
             partitioned: sc.partitioned(),
+            rfc2109: Rfc2109Attributes {
+                version: rfc2109::version(sc),
+                path_specified: path_attribute.is_some(),
+            },
         };
         Ok((cookie, key_start))
     }
@@ -552,7 +579,8 @@ impl Jar {
         let mut header = String::new();
         if rfc2109 && !ids.is_empty() {
             // RFC 2109 section 4.3.4.
-            header.push_str("$Version=\"1\"");
+            let cookies = ids.iter().filter_map(|&id| self.store.get(id));
+            rfc2109::write_version(&mut header, cookies.map(|e| &e.cookie));
         }
         let mut left_out = Vec::new();
         // `retain` visits the ids once each, in order.
@@ -572,14 +600,7 @@ impl Jar {
             }
             header.push_str(&c.value);
             if rfc2109 {
-                header.push_str("; $Path=\"");
-                header.push_str(&c.path);
-                header.push('"');
-                if !c.host_only {
-                    header.push_str("; $Domain=\".");
-                    header.push_str(&c.domain);
-                    header.push('"');
-                }
+                rfc2109::write_attributes(&mut header, c);
             }
             // Never a cut cookie: the whole pair, or nothing of it.
             let fits = header.len() <= limit;
@@ -636,7 +657,16 @@ impl Jar {
         if !c.host_only && !host::domain_match(&request.host, &c.domain) {
             return Some(Exclusion::DomainMismatch);
         }
-        if !path_match(request.path(), &c.path) {
+        // RFC 2109 section 4.3.4: its own domain-match and path prefix.
+        let rfc2109 = self.profile == Profile::Rfc2109;
+        if rfc2109 && !rfc2109::domain_selected(c, request) {
+            return Some(Exclusion::DomainMismatch);
+        }
+        let path_selected = match rfc2109 {
+            true => rfc2109::path_selected(request.path(), &c.path),
+            false => path_match(request.path(), &c.path),
+        };
+        if !path_selected {
             return Some(Exclusion::PathMismatch);
         }
         if c.secure_only && !request.secure {
@@ -823,42 +853,6 @@ impl Jar {
             .rekey(|c| host::registrable_domain(psl.as_ref(), &c.domain).to_owned());
         supercookies.len()
     }
-}
-
-/// RFC 2109 section 4.3.2: "To prevent possible security or privacy
-/// violations, a user agent rejects a cookie ... if any of the following is
-/// true".
-fn check_rfc2109(
-    path: Option<&str>,
-    request: &Request<'_>,
-    domain: &str,
-    host_only: bool,
-) -> Result<(), Rejection> {
-    // "The value for the Path attribute is not a prefix of the request-URI."
-    if let Some(path) = path {
-        if !request.path().starts_with(path) {
-            return Err(Rejection::Rfc2109PathNotPrefix);
-        }
-    }
-    if host_only {
-        return Ok(());
-    }
-    // "The value for the Domain attribute contains no embedded dots".
-    if !domain.contains('.') {
-        return Err(Rejection::Rfc2109DomainWithoutDot);
-    }
-    // "The request-host is a FQDN (not IP address) and has the form HD,
-    // where D is the value of the Domain attribute, and H is a string that
-    // contains one or more dots."
-    let h = request
-        .host
-        .strip_suffix(domain)
-        .and_then(|h| h.strip_suffix('.'))
-        .unwrap_or("");
-    if h.contains('.') {
-        return Err(Rejection::Rfc2109HostTooDeep);
-    }
-    Ok(())
 }
 
 /// The RFC 6265bis rules that depend on the finished cookie: SameSite

@@ -88,6 +88,9 @@ pub enum Rejection {
     DomainMismatch,
     /// RFC 2109 section 4.3.2: the `Domain` attribute has no embedded dot.
     Rfc2109DomainWithoutDot,
+    /// RFC 2109 section 4.3.2: the `Domain` attribute does not start with a
+    /// dot (`Domain=acme.com`, `Domain=192.168.1.10`).
+    Rfc2109DomainWithoutLeadingDot,
     /// RFC 2109 section 4.3.2: the request host minus the domain contains a
     /// dot (`a.b.example.com` may not set `Domain=example.com`).
     Rfc2109HostTooDeep,
@@ -190,6 +193,9 @@ impl Rejection {
             Rejection::PublicSuffix => "domain attribute is a public suffix",
             Rejection::DomainMismatch => "request host does not match the domain attribute",
             Rejection::Rfc2109DomainWithoutDot => "RFC 2109: domain attribute has no embedded dot",
+            Rejection::Rfc2109DomainWithoutLeadingDot => {
+                "RFC 2109: domain attribute does not start with a dot"
+            }
             Rejection::Rfc2109HostTooDeep => "RFC 2109: request host has a dot before the domain",
             Rejection::Rfc2109PathNotPrefix => {
                 "RFC 2109: path attribute is not a prefix of the request path"

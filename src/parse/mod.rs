@@ -3,12 +3,15 @@
 //! - [`SetCookie`]: RFC 6265 section 5.2 (with RFC 6265bis section 5.6).
 //! - [`parse_cookie_header`]: `Cookie` request headers (RFC 6265 section
 //!   4.2, RFC 2109 section 4.3.4).
+//! - [`split_set_cookie_list`]: the several cookies of one RFC 2109
+//!   `Set-Cookie` header (section 4.2.2).
 //! - [`parse_cookie_date`]: RFC 6265 section 5.1.1.
 
 mod cookie_header;
 pub(crate) mod date;
 mod grammar;
 mod set_cookie;
+mod set_cookie_list;
 
 pub(crate) use set_cookie::unquote;
 
@@ -17,6 +20,7 @@ pub use date::{parse_cookie_date, HttpDate};
 pub use set_cookie::{
     Attributes, NormalizedSetCookie, SetCookie, MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES,
 };
+pub use set_cookie_list::{split_set_cookie_list, SetCookieList};
 
 use std::fmt;
 

@@ -388,6 +388,7 @@ fn entry(raw: &str, location: &str) -> Entry {
         http_only,
         same_site,
         partitioned,
+        rfc2109: crate::cookie::Rfc2109Attributes::LOADED,
     };
     Ok((cookie, Location::JsonPath(location.into())))
 }

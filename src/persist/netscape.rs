@@ -267,6 +267,7 @@ fn parse_line(line: &str, http_only: bool, now: OffsetDateTime) -> Result<Cookie
         http_only,
         same_site: None,
         partitioned: false,
+        rfc2109: crate::cookie::Rfc2109Attributes::LOADED,
     })
 }
 
