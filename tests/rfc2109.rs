@@ -1,0 +1,623 @@
+//! `Profile::Rfc2109` to the letter of RFC 2109: a table per point of the
+//! RFC, and a differential test against Python's `http.cookiejar`.
+
+use cookiejar::{split_set_cookie_list, Jar, Profile, Rejection, Stored};
+use serde_json::Value;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use time::{Duration, OffsetDateTime};
+use url::Url;
+
+/// The scenarios' epoch, the same as python_oracle.py's.
+const EPOCH: i64 = 1_700_000_000;
+
+fn at(seconds: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(EPOCH + seconds).expect("a valid instant")
+}
+
+fn url(s: &str) -> Url {
+    Url::parse(s).expect("a valid test URL")
+}
+
+fn rfc2109_jar() -> Jar {
+    Jar::builder().profile(Profile::Rfc2109).build()
+}
+
+/// The one rejection (or `None` for a stored cookie) of one header.
+fn outcome(jar: &mut Jar, from: &str, header: &str) -> Option<Rejection> {
+    jar.set_cookie_at(&url(from), header, at(0)).err()
+}
+
+#[test]
+fn section_4_3_2_domain_rules() {
+    use Rejection::*;
+    // (section, request, Set-Cookie, rejection)
+    let cases = [
+        (
+            "4.3.2 no leading dot",
+            "http://www.acme.com/",
+            "a=1; Domain=acme.com",
+            Some(Rfc2109DomainWithoutLeadingDot),
+        ),
+        (
+            "4.3.2 leading dot",
+            "http://www.acme.com/",
+            "a=1; Domain=.acme.com",
+            None,
+        ),
+        (
+            "4.1 quoted, leading dot",
+            "http://www.acme.com/",
+            "a=1; Domain=\".acme.com\"",
+            None,
+        ),
+        (
+            "4.1 quoted, no leading dot",
+            "http://www.acme.com/",
+            "a=1; Domain=\"acme.com\"",
+            Some(Rfc2109DomainWithoutLeadingDot),
+        ),
+        (
+            "2: y.com does not domain-match .y.com",
+            "http://acme.com/",
+            "a=1; Domain=.acme.com",
+            Some(DomainMismatch),
+        ),
+        (
+            "4.3.2 IP address, no leading dot",
+            "http://192.168.1.10/",
+            "a=1; Domain=192.168.1.10",
+            Some(Rfc2109DomainWithoutLeadingDot),
+        ),
+        (
+            "2: an IP matches only itself",
+            "http://192.168.1.10/",
+            "a=1; Domain=.168.1.10",
+            Some(DomainMismatch),
+        ),
+        (
+            "4.3.2 no embedded dot",
+            "http://www.acme.com/",
+            "a=1; Domain=.com",
+            Some(Rfc2109DomainWithoutDot),
+        ),
+        (
+            "4.3.2 nothing after the dot",
+            "http://www.acme.com/",
+            "a=1; Domain=.",
+            Some(Rfc2109DomainWithoutDot),
+        ),
+        (
+            "4.3.2 empty Domain",
+            "http://www.acme.com/",
+            "a=1; Domain=",
+            Some(Rfc2109DomainWithoutLeadingDot),
+        ),
+        (
+            "4.3.2 HD, H with a dot",
+            "http://a.b.acme.com/",
+            "a=1; Domain=.acme.com",
+            Some(Rfc2109HostTooDeep),
+        ),
+        (
+            "4.3.2 HD, H without a dot",
+            "http://b.acme.com/",
+            "a=1; Domain=.acme.com",
+            None,
+        ),
+        (
+            "4.3.2 host does not domain-match",
+            "http://www.acme.com/",
+            "a=1; Domain=.other.com",
+            Some(DomainMismatch),
+        ),
+        (
+            "4.3.2 the host itself, dotted",
+            "http://www.acme.com/",
+            "a=1; Domain=.www.acme.com",
+            Some(DomainMismatch),
+        ),
+        // RFC 2109 alone would allow it; the public suffix rule stays.
+        (
+            "public suffix kept",
+            "http://bbc.co.uk/",
+            "a=1; Domain=.co.uk",
+            Some(PublicSuffix),
+        ),
+        (
+            "4.3.1 no Domain: host-only",
+            "http://192.168.1.10/",
+            "a=1",
+            None,
+        ),
+    ];
+    for (section, from, header, want) in cases {
+        let mut jar = rfc2109_jar();
+        assert_eq!(
+            outcome(&mut jar, from, header),
+            want,
+            "RFC 2109 section {section}: {header} from {from}"
+        );
+    }
+}
+
+#[test]
+fn section_2_and_4_3_4_domain_selection() {
+    let mut jar = rfc2109_jar();
+    jar.set_cookie_at(
+        &url("http://www.acme.com/"),
+        "d=1; Version=1; Domain=.acme.com; Path=/",
+        at(0),
+    )
+    .unwrap();
+    jar.set_cookie_at(
+        &url("http://www.acme.com/"),
+        "h=2; Version=1; Path=/",
+        at(0),
+    )
+    .unwrap();
+    // (section, request, header)
+    let cases = [
+        (
+            "4.3.4",
+            "http://www.acme.com/",
+            Some(r#"$Version="1"; d=1; $Path="/"; $Domain=".acme.com"; h=2; $Path="/""#),
+        ),
+        (
+            "2: x.y.com domain-matches .y.com",
+            "http://shop.acme.com/",
+            Some(r#"$Version="1"; d=1; $Path="/"; $Domain=".acme.com""#),
+        ),
+        (
+            "2: several labels in N",
+            "http://a.b.acme.com/",
+            Some(r#"$Version="1"; d=1; $Path="/"; $Domain=".acme.com""#),
+        ),
+        ("2: but not y.com", "http://acme.com/", None),
+        (
+            "4.3.1 host-only: exact host",
+            "http://x.www.acme.com/",
+            Some(r#"$Version="1"; d=1; $Path="/"; $Domain=".acme.com""#),
+        ),
+    ];
+    for (section, to, want) in cases {
+        assert_eq!(
+            jar.cookie_header_at(&url(to), at(1)).as_deref(),
+            want,
+            "RFC 2109 section {section}: {to}"
+        );
+    }
+}
+
+#[test]
+fn section_4_3_2_and_4_3_4_path_rules() {
+    use Rejection::Rfc2109PathNotPrefix;
+    // (section, request, Set-Cookie, rejection, request sent to, header)
+    let cases = [
+        (
+            "4.3.2 string prefix stored and sent",
+            "/acme/login",
+            "a=1; Version=1; Path=/ac",
+            None,
+            "/acme/login",
+            Some(r#"$Version="1"; a=1; $Path="/ac""#),
+        ),
+        (
+            "4.3.4 sent to any string extension",
+            "/acme/login",
+            "a=1; Version=1; Path=/acme",
+            None,
+            "/acmeblah",
+            Some(r#"$Version="1"; a=1; $Path="/acme""#),
+        ),
+        (
+            "4.3.4 not to a shorter path",
+            "/acme/login",
+            "a=1; Version=1; Path=/acme",
+            None,
+            "/ac",
+            None,
+        ),
+        (
+            "4.3.2 no slash: no prefix",
+            "/acme/login",
+            "a=1; Version=1; Path=acme",
+            Some(Rfc2109PathNotPrefix),
+            "/acme/login",
+            None,
+        ),
+        (
+            "4.3.2 not a prefix",
+            "/acme/login",
+            "a=1; Version=1; Path=/other",
+            Some(Rfc2109PathNotPrefix),
+            "/other",
+            None,
+        ),
+        (
+            "4.3.2 longer than the request",
+            "/acme",
+            "a=1; Version=1; Path=/acme/x",
+            Some(Rfc2109PathNotPrefix),
+            "/acme/x",
+            None,
+        ),
+        (
+            "4.1 quoted",
+            "/acme/login",
+            "a=1; Version=1; Path=\"/acme\"",
+            None,
+            "/acme/x",
+            Some(r#"$Version="1"; a=1; $Path="/acme""#),
+        ),
+        (
+            "4.3.1 default path: no $Path",
+            "/acme/login",
+            "a=1; Version=1",
+            None,
+            "/acme/x",
+            Some(r#"$Version="1"; a=1"#),
+        ),
+        (
+            "4.3.1 default path, string prefix",
+            "/acme/login",
+            "a=1; Version=1",
+            None,
+            "/acmex",
+            Some(r#"$Version="1"; a=1"#),
+        ),
+        (
+            "4.3.1 empty Path is the default",
+            "/acme/login",
+            "a=1; Version=1; Path=",
+            None,
+            "/acme/",
+            Some(r#"$Version="1"; a=1"#),
+        ),
+    ];
+    for (section, from, header, want, to, want_header) in cases {
+        let mut jar = rfc2109_jar();
+        let from = format!("http://www.acme.com{from}");
+        assert_eq!(
+            outcome(&mut jar, &from, header),
+            want,
+            "RFC 2109 section {section}: {header}"
+        );
+        let to = url(&format!("http://www.acme.com{to}"));
+        assert_eq!(
+            jar.cookie_header_at(&to, at(1)).as_deref(),
+            want_header,
+            "RFC 2109 section {section}: {header} to {to}"
+        );
+    }
+}
+
+#[test]
+fn section_4_3_4_version_path_and_domain_in_the_request_header() {
+    // (section, Set-Cookie headers from http://www.acme.com/acme/, header for /acme/x)
+    let cases: [(&str, &[&str], &str); 8] = [
+        (
+            "4.3.4 Version 1",
+            &["a=1; Version=1; Path=/"],
+            r#"$Version="1"; a=1; $Path="/""#,
+        ),
+        (
+            "4.3.4 Version echoed",
+            &["a=1; Version=2; Path=/"],
+            r#"$Version="2"; a=1; $Path="/""#,
+        ),
+        (
+            "4.1 quoted Version",
+            &["a=1; Version=\"1\""],
+            r#"$Version="1"; a=1"#,
+        ),
+        (
+            "4.3.4 no Version: 0",
+            &["a=1; Path=/"],
+            r#"$Version="0"; a=1; $Path="/""#,
+        ),
+        (
+            "4.3.4 Version=0",
+            &["a=1; Version=0"],
+            r#"$Version="0"; a=1"#,
+        ),
+        (
+            "4.3.4 not 1*DIGIT: ignored, 0",
+            &["a=1; Version=one"],
+            r#"$Version="0"; a=1"#,
+        ),
+        (
+            "4.3.4 mixed: the highest",
+            &["old=0; Path=/acme", "new=1; Version=1; Path=/"],
+            r#"$Version="1"; old=0; $Path="/acme"; new=1; $Path="/""#,
+        ),
+        (
+            "4.3.4 $Domain only with Domain",
+            &["a=1; Version=1; Domain=.acme.com", "b=2; Version=1"],
+            r#"$Version="1"; a=1; $Domain=".acme.com"; b=2"#,
+        ),
+    ];
+    for (section, headers, want) in cases {
+        let mut jar = rfc2109_jar();
+        for h in headers {
+            jar.set_cookie_at(&url("http://www.acme.com/acme/"), h, at(0))
+                .unwrap();
+        }
+        let got = jar.cookie_header_at(&url("http://www.acme.com/acme/x"), at(1));
+        assert_eq!(
+            got.as_deref(),
+            Some(want),
+            "RFC 2109 section {section}: {headers:?}"
+        );
+    }
+}
+
+#[test]
+fn section_4_2_2_quoted_max_age() {
+    // (section, Set-Cookie, seconds it lives)
+    let cases = [
+        ("4.2.2", "a=1; Version=1; Max-Age=60", Some(60)),
+        ("4.1 quoted", "a=1; Version=1; Max-Age=\"60\"", Some(60)),
+        (
+            "4.2.2 zero discards",
+            "a=1; Version=1; Max-Age=\"0\"",
+            Some(0),
+        ),
+        (
+            "4.2.2 not delta-seconds: ignored",
+            "a=1; Version=1; Max-Age=-5",
+            None,
+        ),
+        (
+            "4.2.2 Max-Age over Expires",
+            "a=1; Version=1; Max-Age=\"60\"; Expires=Wed, 09 Jun 2100 10:18:14 GMT",
+            Some(60),
+        ),
+    ];
+    for (section, header, lives) in cases {
+        let mut jar = rfc2109_jar();
+        let stored = jar.set_cookie_at(&url("http://www.acme.com/"), header, at(0));
+        let expiry = jar.iter().next().and_then(|c| c.expiry_time());
+        match lives {
+            Some(0) => assert_eq!(
+                stored,
+                Ok(Stored::Expired),
+                "RFC 2109 section {section}: {header}"
+            ),
+            Some(s) => assert_eq!(expiry, Some(at(s)), "RFC 2109 section {section}: {header}"),
+            None => assert_eq!(expiry, None, "RFC 2109 section {section}: {header}"),
+        }
+    }
+    let mut jar = rfc2109_jar();
+    let site = url("http://www.acme.com/");
+    jar.set_cookie_at(&site, "a=1; Version=1; Max-Age=\"60\"", at(0))
+        .unwrap();
+    assert!(jar
+        .cookie_header_at(&site, at(0) + Duration::seconds(59))
+        .is_some());
+    assert_eq!(jar.cookie_header_at(&site, at(60)), None);
+}
+
+#[test]
+fn section_4_2_2_several_cookies_in_one_header() {
+    let site = url("http://www.acme.com/");
+    // (Set-Cookie, results, header sent)
+    let cases: [(&str, usize, &str); 4] = [
+        (
+            "a=1; Version=1; Path=/, b=2; Version=1; Path=/",
+            2,
+            r#"$Version="1"; a=1; $Path="/"; b=2; $Path="/""#,
+        ),
+        (
+            "a=\"x, y=z\"; Version=1, b=2; Version=1",
+            2,
+            r#"$Version="1"; a="x, y=z"; b=2"#,
+        ),
+        (
+            "a=1; Version=1; Expires=Wed, 09 Jun 2100 10:18:14 GMT, b=2; Version=1",
+            2,
+            r#"$Version="1"; a=1; b=2"#,
+        ),
+        (
+            "a=1; Version=1; Expires=Wednesday, 09-Jun-2100 10:18:14 GMT",
+            1,
+            r#"$Version="1"; a=1"#,
+        ),
+    ];
+    for (header, n, want) in cases {
+        let mut jar = rfc2109_jar();
+        let results = jar.set_cookie_list_at(&site, header, at(0));
+        assert_eq!(results.len(), n, "{header}");
+        assert!(results.iter().all(Result::is_ok), "{header}: {results:?}");
+        assert_eq!(
+            jar.cookie_header_at(&site, at(1)).as_deref(),
+            Some(want),
+            "{header}"
+        );
+        assert_eq!(split_set_cookie_list(header).count(), n, "{header}");
+    }
+    // set_cookie stores them all and reports the first refusal.
+    let mut jar = rfc2109_jar();
+    let got = jar.set_cookie_at(&site, "a=1; Domain=acme.com, b=2", at(0));
+    assert_eq!(got, Err(Rejection::Rfc2109DomainWithoutLeadingDot));
+    assert_eq!(
+        jar.cookie_header_at(&site, at(1)).as_deref(),
+        Some(r#"$Version="0"; b=2"#)
+    );
+    // The other profiles read one header as one cookie (RFC 6265 section 4.1).
+    let mut jar = Jar::builder().profile(Profile::Rfc6265).build();
+    assert_eq!(jar.set_cookie_list_at(&site, "a=1, b=2", at(0)).len(), 1);
+    assert_eq!(
+        jar.cookie_header_at(&site, at(1)).as_deref(),
+        Some("a=1, b=2")
+    );
+}
+
+#[test]
+fn the_cookie_records_version_and_path_specified() {
+    let mut jar = rfc2109_jar();
+    jar.set_cookie_at(
+        &url("http://www.acme.com/acme/x"),
+        "a=1; Version=\"2\"",
+        at(0),
+    )
+    .unwrap();
+    jar.set_cookie_at(&url("http://www.acme.com/acme/x"), "b=1; Path=/", at(0))
+        .unwrap();
+    let mut got: Vec<_> = jar
+        .iter()
+        .map(|c| {
+            (
+                c.name().to_owned(),
+                c.version(),
+                c.path_specified(),
+                c.path().to_owned(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("a".into(), 2, false, "/acme".into()),
+            ("b".into(), 0, true, "/".into())
+        ]
+    );
+}
+
+// ---- The differential test against Python's http.cookiejar. ----
+
+/// `$Version` and the cookies of a `Cookie` header, each with its `$Path`
+/// and `$Domain`, `$` values unquoted; cookies as a set, since RFC 2109
+/// orders only by path specificity and the jars break ties differently.
+#[derive(Debug, PartialEq, Eq)]
+struct Sent {
+    version: Option<String>,
+    cookies: BTreeSet<(String, Option<String>, Option<String>)>,
+}
+
+fn unquote(v: &str) -> String {
+    v.strip_prefix('"')
+        .and_then(|v| v.strip_suffix('"'))
+        .unwrap_or(v)
+        .to_owned()
+}
+
+fn sent(header: Option<&str>) -> Option<Sent> {
+    let header = header?;
+    let mut version = None;
+    let mut cookies: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    for item in header.split("; ") {
+        let (name, value) = item.split_once('=').unwrap_or((item, ""));
+        match (name, cookies.last_mut()) {
+            ("$Version", _) => version = Some(unquote(value)),
+            ("$Path", Some(c)) => c.1 = Some(unquote(value)),
+            ("$Domain", Some(c)) => c.2 = Some(unquote(value)),
+            _ => cookies.push((item.to_owned(), None, None)),
+        }
+    }
+    Some(Sent {
+        version,
+        cookies: cookies.into_iter().collect(),
+    })
+}
+
+fn python_headers(dir: &Path) -> Option<Value> {
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let run = Command::new("python3")
+        .arg(dir.join("python_oracle.py"))
+        .arg(dir.join("scenarios.json"))
+        .output();
+    match run {
+        Ok(out) if out.status.success() => {
+            Some(serde_json::from_slice(&out.stdout).expect("the oracle prints JSON"))
+        }
+        Ok(out) => panic!(
+            "python_oracle.py failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        Err(err) if ci => panic!("CI=true and python3 cannot run: {err}"),
+        Err(err) => {
+            eprintln!("note: skipping the Python differential test, python3 cannot run ({err})");
+            None
+        }
+    }
+}
+
+/// The keys a step names as Python bugs (a string or a list of them).
+fn named_bugs(step: &Value) -> Vec<&str> {
+    match &step["python_differs"] {
+        Value::String(s) => vec![s.as_str()],
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+#[test]
+fn differential_against_python_http_cookiejar() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/rfc2109");
+    let text = std::fs::read_to_string(dir.join("scenarios.json")).expect("scenarios.json");
+    let file: Value = serde_json::from_str(&text).expect("scenarios.json is JSON");
+    let bugs = file["python_bugs"].as_object().expect("python_bugs");
+    let Some(python) = python_headers(&dir) else {
+        return;
+    };
+    let mut failures = Vec::new();
+    let mut used = BTreeSet::new();
+    let (mut requests, mut agreed) = (0, 0);
+    for scenario in file["scenarios"].as_array().expect("scenarios") {
+        let name = scenario["name"].as_str().expect("name");
+        let theirs = python[name]
+            .as_array()
+            .unwrap_or_else(|| panic!("Python ran no {name:?}"));
+        let mut jar = rfc2109_jar();
+        let mut gets = 0;
+        for step in scenario["steps"].as_array().expect("steps") {
+            let now = at(step["at"].as_i64().unwrap_or(0));
+            if let Some(from) = step["set"].as_str() {
+                for h in step["headers"].as_array().expect("headers") {
+                    let _ = jar.set_cookie_list_at(&url(from), h.as_str().expect("a header"), now);
+                }
+                continue;
+            }
+            let to = step["get"].as_str().expect("a set or a get step");
+            let ours = jar.cookie_header_at(&url(to), now);
+            let python_header = theirs.get(gets).and_then(Value::as_str);
+            gets += 1;
+            requests += 1;
+            let here = format!("{name:?}, GET {to}: ours {ours:?}, Python {python_header:?}");
+            if let Some(want) = step.get("want") {
+                if ours.as_deref() != want.as_str() {
+                    failures.push(format!("{here}; want {want}"));
+                }
+            }
+            let named = named_bugs(step);
+            for key in &named {
+                used.insert(key.to_string());
+                if !bugs.contains_key(*key) {
+                    failures.push(format!("{here}: {key:?} is not in python_bugs"));
+                }
+            }
+            let same = sent(ours.as_deref()) == sent(python_header);
+            match (named.is_empty(), same) {
+                (true, true) => agreed += 1,
+                (true, false) => failures.push(format!("{here}: an unexplained difference")),
+                (false, true) => {
+                    failures.push(format!("{here}: named {named:?} but Python agrees"))
+                }
+                (false, false) if step.get("want").is_none() => {
+                    failures.push(format!("{here}: a named difference needs a want"))
+                }
+                (false, false) => {}
+            }
+        }
+    }
+    for key in bugs.keys() {
+        if !used.contains(key) {
+            failures.push(format!("python_bugs {key:?} is named by no step"));
+        }
+    }
+    eprintln!("RFC 2109 differential: {requests} requests, {agreed} agree with Python, {} named Python bugs", requests - agreed);
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
