@@ -44,8 +44,9 @@ pub struct Cookie {
 /// Version attribute, if one was present ... Otherwise the value for
 /// cookie-version is 0", and `$Path` only "if there was one" (`$Domain`
 /// needs no flag: under `Profile::Rfc2109` a cookie has a domain attribute
-/// exactly when it is not host-only). Recorded under every profile, read
-/// only by `Profile::Rfc2109`.
+/// exactly when it is not host-only). Recorded and read only by
+/// `Profile::Rfc2109`; cookies set under the other profiles hold
+/// [`Rfc2109Attributes::LOADED`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct Rfc2109Attributes {
     /// The `Version` attribute (`1*DIGIT`, quotes allowed); 0 if absent or
@@ -56,7 +57,8 @@ pub(crate) struct Rfc2109Attributes {
 }
 
 impl Rfc2109Attributes {
-    /// For a cookie from a file that does not record these: version 0 (the
+    /// For a cookie from a file that does not record these, or set under
+    /// another profile than `Profile::Rfc2109`: version 0 (the
     /// RFC's value for "no Version attribute") and its path sent as `$Path`
     /// (the path is known, and a stray `$Path` only repeats the cookie's
     /// real scope, where a missing one would hide a path the server set).
@@ -174,14 +176,17 @@ impl Cookie {
 
     /// The RFC 2109 `Version` attribute the cookie was set with (section
     /// 4.2.2), 0 if it had none; `Profile::Rfc2109` sends it as `$Version`.
+    /// Only that profile records it: 0 for cookies set under the others,
+    /// and for cookies loaded from a file that does not hold it.
     pub fn version(&self) -> u32 {
         self.rfc2109.version
     }
 
-    /// True if the `Set-Cookie` had a `Path` attribute (false when the path
-    /// is the default path). `Profile::Rfc2109` sends `$Path` only then
-    /// (RFC 2109 section 4.3.4). Cookies loaded from a file that does not
-    /// record it count as having one.
+    /// Under `Profile::Rfc2109`, true if the `Set-Cookie` had a `Path`
+    /// attribute (false when the path is the default path); that profile
+    /// sends `$Path` only then (RFC 2109 section 4.3.4). True for cookies
+    /// set under the other profiles and for cookies loaded from a file that
+    /// does not hold it: the path is known.
     pub fn path_specified(&self) -> bool {
         self.rfc2109.path_specified
     }

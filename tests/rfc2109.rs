@@ -621,3 +621,32 @@ fn differential_against_python_http_cookiejar() {
     eprintln!("RFC 2109 differential: {requests} requests, {agreed} agree with Python, {} named Python bugs", requests - agreed);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// What a JSON jar file must keep of an RFC 2109 cookie: its `Version` and
+/// whether `Path` was explicit, or the reloaded jar sends another header.
+/// The JSON format does not hold them yet (fields `version`, default 0, and
+/// `path_specified`, default true, are for src/persist/json.rs to add).
+#[test]
+#[ignore = "the JSON jar format does not hold version and path_specified yet"]
+fn json_round_trip_keeps_the_rfc_2109_attributes() {
+    use cookiejar::{Format, LoadOptions, SaveOptions};
+    let mut jar = rfc2109_jar();
+    let site = url("http://www.acme.com/acme/login");
+    jar.set_cookie_at(&site, "a=1; Version=1; Max-Age=600", at(0))
+        .unwrap();
+    jar.set_cookie_at(&site, "b=2; Path=/; Max-Age=600", at(0))
+        .unwrap();
+    let save = SaveOptions {
+        include_session_cookies: true,
+        ..SaveOptions::default()
+    };
+    let (text, _) = jar.to_text_at(Format::Json, save, at(0)).unwrap();
+    let mut back = rfc2109_jar();
+    back.load_text_at(&text, Format::Json, LoadOptions::default(), at(0))
+        .unwrap();
+    let to = url("http://www.acme.com/acme/x");
+    assert_eq!(
+        back.cookie_header_at(&to, at(1)),
+        jar.cookie_header_at(&to, at(1))
+    );
+}

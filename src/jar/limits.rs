@@ -107,13 +107,30 @@ impl Default for Limits {
 /// | rule | `Rfc6265bis` (default) | `Rfc6265` | `Rfc2109` |
 /// | --- | --- | --- | --- |
 /// | nameless cookie (`Set-Cookie: token`) | stored, sent as `token` | ignored | ignored |
-/// | empty `Domain=` | host-only cookie | attribute ignored | attribute ignored |
+/// | empty `Domain=` | host-only cookie | attribute ignored | rejected (no leading dot) |
 /// | `Secure` only from secure origins; non-secure cannot shadow `Secure` | yes | no | no |
 /// | `__Secure-` / `__Host-` prefixes | enforced | no | no |
 /// | `SameSite=None` requires `Secure` | yes | no | no |
 /// | expiry capped at 400 days | yes | no | no |
-/// | RFC 2109 section 4.3.2 domain and path rules | no | no | yes |
-/// | request header form | `a=1; b=2` | `a=1; b=2` | `$Version="1"; a=1; $Path="/"` |
+/// | quoted attribute values (`Path="/acme"`, `Max-Age="60"`) | no | no | yes (RFC 2109 section 4.1) |
+/// | `Domain` without a leading dot (`acme.com`, an IP address) | accepted | accepted | rejected (section 4.3.2) |
+/// | `Domain=.acme.com` from `acme.com`; sent to `acme.com` | accepted; sent | accepted; sent | rejected; not sent (section 2: "x.y.com domain-matches .y.com but not y.com") |
+/// | `Domain` with no embedded dot; host `a.b.acme.com` setting `.acme.com` | public suffix rule only | public suffix rule only | rejected (section 4.3.2) |
+/// | `Domain` that is a public suffix (`.co.uk`) | rejected | rejected | rejected: RFC 2109 would allow it, the public suffix rule is kept |
+/// | `Path` must be a prefix of the request path | no (any path) | no (any path) | string prefix: `/ac` from `/acme/login` (section 4.3.2) |
+/// | `Path` without a leading `/` | default path | default path | rejected (section 4.3.2) |
+/// | path selection on requests | path-match (RFC 6265 section 5.1.4) | path-match | string prefix: `/acme` goes to `/acmeblah` (section 4.3.4) |
+/// | several cookies in one header (`a=1, b=2`) | one cookie | one cookie | split at the commas between cookies, not in quotes or `Expires` dates (section 4.2.2) |
+/// | request header form | `a=1; b=2` | `a=1; b=2` | `$Version="1"; a=1; $Path="/"` (section 4.3.4) |
+///
+/// Under `Rfc2109` the request header follows section 4.3.4: `$Version` is
+/// the cookies' own `Version` attribute, `"0"` for cookies set without one
+/// (section 10.1.1: "A 'new' client always sends cookies in the new form"),
+/// and `$Path`/`$Domain` follow a cookie only if its `Set-Cookie` had the
+/// attribute. The RFC has one `$Version` per header and does not say what
+/// a header of cookies with different versions carries: it carries the
+/// highest version among them, and each cookie keeps its own `$Path` and
+/// `$Domain`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Profile {
@@ -122,6 +139,8 @@ pub enum Profile {
     Rfc6265bis,
     /// RFC 6265 as published in 2011.
     Rfc6265,
-    /// RFC 2109, with its stricter domain and path rules.
+    /// RFC 2109 (the letter of it, public suffixes aside): its stricter
+    /// domain rules, string-prefix paths, quoted values, several cookies
+    /// per header and the `$Version` request header.
     Rfc2109,
 }

@@ -473,9 +473,14 @@ impl Jar {
             http_only: sc.http_only(),
             same_site: sc.same_site(),
             partitioned: sc.partitioned(),
-            rfc2109: Rfc2109Attributes {
-                version: rfc2109::version(sc),
-                path_specified: path_attribute.is_some(),
+            // Only this profile reads them (and other profiles' cookies
+            // then round-trip through files that do not hold them).
+            rfc2109: match rfc2109 {
+                true => Rfc2109Attributes {
+                    version: rfc2109::version(sc),
+                    path_specified: path_attribute.is_some(),
+                },
+                false => Rfc2109Attributes::LOADED,
             },
         };
         Ok((cookie, key_start))
