@@ -296,7 +296,8 @@ impl Jar {
     }
 
     /// Stores every `Set-Cookie` value of one response, in order; one
-    /// result per value.
+    /// result per value (under [`Profile::Rfc2109`] a value may hold several
+    /// cookies, and its result is [`Jar::set_cookie_with`]'s).
     pub fn set_cookies_at<'h>(
         &mut self,
         url: &Url,

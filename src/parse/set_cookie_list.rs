@@ -37,31 +37,35 @@ impl<'a> Iterator for SetCookieList<'a> {
     type Item = &'a str;
 
     fn next(&mut self) -> Option<&'a str> {
-        loop {
-            if self.rest.is_empty() {
-                return None;
-            }
-            let end = cookie_end(self.rest);
-            let (cookie, rest) = self.rest.split_at(end);
-            // Past the comma (if any) that ended this cookie.
-            self.rest = rest.get(1..).unwrap_or("");
-            let cookie = cookie.trim_matches([' ', '\t']);
-            if !cookie.is_empty() {
-                return Some(cookie);
-            }
+        // Empty list elements (RFC 2068 section 2.1: "null elements are
+        // allowed"), consumed once, so the whole split stays linear.
+        self.rest = self.rest.trim_start_matches(SEPARATORS);
+        if self.rest.is_empty() {
+            return None;
         }
+        let end = cookie_end(self.rest);
+        let (cookie, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        Some(cookie.trim_end_matches([' ', '\t']))
     }
 }
 
+/// What separates list elements, empty ones included.
+const SEPARATORS: [char; 3] = [' ', '\t', ','];
+
 /// The byte offset of the comma that ends the first cookie of `s`, or
-/// `s.len()`.
+/// `s.len()`. Each byte is looked at a bounded number of times: runs of
+/// commas are skipped at once, and the attribute is tracked as it goes.
 fn cookie_end(s: &str) -> usize {
     let bytes = s.as_bytes();
     let mut in_quotes = false;
     let mut escaped = false;
-    // Where the current cookie-av (or the NAME=VALUE pair) starts.
+    // Where the current cookie-av (or the NAME=VALUE pair) starts, and its
+    // first `=`.
     let mut attribute_start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    let mut equals = None;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
         if in_quotes {
             // RFC 2068 section 2.2: `quoted-pair = "\" CHAR` inside quotes.
             match (escaped, b) {
@@ -70,32 +74,41 @@ fn cookie_end(s: &str) -> usize {
                 (false, b'"') => in_quotes = false,
                 _ => {}
             }
+            i += 1;
             continue;
         }
         match b {
             b'"' => in_quotes = true,
-            b';' => attribute_start = i + 1,
+            b';' => (attribute_start, equals) = (i + 1, None),
+            b'=' if equals.is_none() => equals = Some(i),
             b',' => {
-                let attribute = s.get(attribute_start..i).unwrap_or("");
-                let after = s.get(i + 1..).unwrap_or("");
-                // A trailing comma ends the list (empty elements are allowed).
-                let list_ends = after.trim_matches([' ', '\t', ',']).is_empty();
-                if list_ends || (!is_expires_weekday(attribute) && starts_a_cookie(after)) {
+                let after = s.get(i..).unwrap_or("").trim_start_matches(SEPARATORS);
+                // A trailing comma ends the list.
+                if after.is_empty() {
                     return i;
                 }
+                let weekday = equals.is_some_and(|eq| {
+                    let name = s.get(attribute_start..eq).unwrap_or("");
+                    let value = s.get(eq + 1..i).unwrap_or("");
+                    is_expires_weekday(name, value)
+                });
+                if !weekday && starts_a_cookie(after) {
+                    return i;
+                }
+                // Past the run of separators, which stays in this cookie.
+                i = s.len() - after.len();
+                continue;
             }
             _ => {}
         }
+        i += 1;
     }
     s.len()
 }
 
 /// True for `Expires=Wed` (any case, any WSP): the comma after it is the
 /// date's.
-fn is_expires_weekday(attribute: &str) -> bool {
-    let Some((name, value)) = attribute.split_once('=') else {
-        return false;
-    };
+fn is_expires_weekday(name: &str, value: &str) -> bool {
     let value = value.trim_matches([' ', '\t']);
     name.trim_matches([' ', '\t'])
         .eq_ignore_ascii_case("expires")
@@ -103,10 +116,9 @@ fn is_expires_weekday(attribute: &str) -> bool {
         && value.bytes().all(|b| b.is_ascii_alphabetic())
 }
 
-/// True if `s` begins with a `NAME=` pair (after empty list elements): a
-/// `=` comes before any `;` or `,`, after a non-empty name.
+/// True if `s` begins with a `NAME=` pair: a `=` comes before any `;` or
+/// `,`, after a non-empty name.
 fn starts_a_cookie(s: &str) -> bool {
-    let s = s.trim_start_matches([' ', '\t', ',']);
     let pair_end = s.find([';', ',']).unwrap_or(s.len());
     let pair = s.get(..pair_end).unwrap_or("");
     pair.split_once('=')
@@ -144,6 +156,20 @@ mod tests {
             let got: Vec<&str> = split_set_cookie_list(header).collect();
             assert_eq!(got, want, "{header:?}");
         }
+    }
+
+    #[test]
+    fn long_runs_of_commas_split_in_linear_time() {
+        let commas = ",".repeat(200_000);
+        let header = format!("a=1{commas}b=2{commas}");
+        assert_eq!(
+            split_set_cookie_list(&header).collect::<Vec<_>>(),
+            ["a=1", "b=2"]
+        );
+        let header = format!("a=1; Comment=x{commas}y");
+        assert_eq!(split_set_cookie_list(&header).count(), 1);
+        let header = format!("a=1; x{}", "y,".repeat(100_000));
+        assert_eq!(split_set_cookie_list(&header).count(), 1);
     }
 
     #[test]
