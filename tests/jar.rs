@@ -736,8 +736,11 @@ fn rfc_2109_profile_section_4_3_2_and_4_3_4() {
     )
     .unwrap();
     assert_eq!(
-        jar.cookie_header_at(&url("http://www.example.com/acme/x"), NOW).as_deref(),
-        Some("$Version=\"1\"; Customer=WILE; $Path=\"/acme\"; Part=Rocket; $Domain=\".example.com\"")
+        jar.cookie_header_at(&url("http://www.example.com/acme/x"), NOW)
+            .as_deref(),
+        Some(
+            "$Version=\"1\"; Customer=WILE; $Path=\"/acme\"; Part=Rocket; $Domain=\".example.com\""
+        )
     );
 }
 
