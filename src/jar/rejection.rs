@@ -166,6 +166,7 @@ impl Rejection {
             Rejection::PublicSuffix => "public_suffix",
             Rejection::DomainMismatch => "domain_mismatch",
             Rejection::Rfc2109DomainWithoutDot => "rfc2109_domain_without_dot",
+            Rejection::Rfc2109DomainWithoutLeadingDot => "rfc2109_domain_without_leading_dot",
             Rejection::Rfc2109HostTooDeep => "rfc2109_host_too_deep",
             Rejection::Rfc2109PathNotPrefix => "rfc2109_path_not_prefix",
             Rejection::SecureFromInsecureOrigin => "secure_from_insecure_origin",
@@ -249,6 +250,7 @@ mod tests {
             Rejection::PublicSuffix,
             Rejection::DomainMismatch,
             Rejection::Rfc2109DomainWithoutDot,
+            Rejection::Rfc2109DomainWithoutLeadingDot,
             Rejection::Rfc2109HostTooDeep,
             Rejection::Rfc2109PathNotPrefix,
             Rejection::SecureFromInsecureOrigin,
@@ -278,6 +280,7 @@ mod tests {
                 | Rejection::PublicSuffix
                 | Rejection::DomainMismatch
                 | Rejection::Rfc2109DomainWithoutDot
+                | Rejection::Rfc2109DomainWithoutLeadingDot
                 | Rejection::Rfc2109HostTooDeep
                 | Rejection::Rfc2109PathNotPrefix
                 | Rejection::SecureFromInsecureOrigin
