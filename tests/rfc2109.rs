@@ -365,8 +365,13 @@ fn section_4_2_2_quoted_max_age() {
             Some(0),
         ),
         (
-            "4.2.2 not delta-seconds: ignored",
-            "a=1; Version=1; Max-Age=-5",
+            "4.2.2 negative: expire now, as RFC 6265 5.2.2",
+            "a=1; Version=1; Max-Age=\"-5\"",
+            Some(0),
+        ),
+        (
+            "4.2.2 not a number: ignored",
+            "a=1; Version=1; Max-Age=soon",
             None,
         ),
         (

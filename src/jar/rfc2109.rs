@@ -92,14 +92,20 @@ pub(super) fn version(sc: &SetCookie<'_>) -> u32 {
 /// Section 4.2.2: `Max-Age=delta-seconds`, "the lifetime of the cookie in
 /// seconds, a decimal non-negative integer", which section 4.1 allows in
 /// quotes (`Max-Age="60"`). The last `Max-Age` attribute counts; one that
-/// is not `1*DIGIT` is ignored (then a Netscape `Expires` may still
-/// apply). Saturates at `i64::MAX`.
+/// is not a number is ignored (then a Netscape `Expires` may still apply).
+/// RFC 2109 does not say what a negative number means: it is read as RFC
+/// 6265 section 5.2.2 reads it, "expire now" (as Python does), since the
+/// server plainly wants the cookie gone. Saturates at the `i64` range.
 pub(super) fn max_age(sc: &SetCookie<'_>) -> Option<i64> {
     let value = unquote(sc.attribute("max-age")?);
-    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    Some(value.parse().unwrap_or(i64::MAX))
+    match value.starts_with('-') {
+        true => Some(0),
+        false => Some(value.parse().unwrap_or(i64::MAX)),
+    }
 }
 
 /// The `Domain` attribute without its leading dot, or `None` if there is
@@ -238,7 +244,10 @@ mod tests {
             ("a=1; Version=1; Max-Age=60", 1, Some(60)),
             ("a=1; Version=\"1\"; Max-Age=\"60\"", 1, Some(60)),
             ("a=1; Version=2; Max-Age=0", 2, Some(0)),
-            ("a=1; Version=x; Max-Age=-1", 0, None),
+            ("a=1; Version=x; Max-Age=-1", 0, Some(0)),
+            ("a=1; Max-Age=\"-99999999999999999999\"", 0, Some(0)),
+            ("a=1; Max-Age=1e3", 0, None),
+            ("a=1; Max-Age=-", 0, None),
             ("a=1; Version=; Max-Age=\"\"", 0, None),
             ("a=1; Max-Age=99999999999999999999999", 0, Some(i64::MAX)),
             ("a=1; Max-Age=5; Max-Age=\"7\"", 0, Some(7)),
