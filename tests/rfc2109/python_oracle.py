@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The oracle of tests/rfc2109.rs: runs each scenario of scenarios.json through
+"""The oracle of tests/rfc2109_python.rs: runs each scenario of scenarios.json through
 Python's http.cookiejar with DefaultCookiePolicy(rfc2965=True,
 rfc2109_as_netscape=False) and prints, as JSON, the Cookie header Python
 sends for every "get" step (null when it sends none).
