@@ -120,6 +120,7 @@ impl Default for Limits {
 /// | `Path` must be a prefix of the request path | no (any path) | no (any path) | string prefix: `/ac` from `/acme/login` (section 4.3.2) |
 /// | `Path` without a leading `/` | default path | default path | rejected (section 4.3.2) |
 /// | path selection on requests | path-match (RFC 6265 section 5.1.4) | path-match | string prefix: `/acme` goes to `/acmeblah` (section 4.3.4) |
+/// | a host-only and a domain cookie of one name, domain and path | two cookies | one (the later replaces) | two cookies (section 4.3.3: `acme.com` is not `.acme.com`) |
 /// | several cookies in one header (`a=1, b=2`) | one cookie | one cookie | split at the commas between cookies, not in quotes or `Expires` dates (section 4.2.2) |
 /// | request header form | `a=1; b=2` | `a=1; b=2` | `$Version="1"; a=1; $Path="/"` (section 4.3.4) |
 ///

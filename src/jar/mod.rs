@@ -512,11 +512,13 @@ impl Jar {
             }
         }
         // Step 11: the same name, domain and path (RFC 6265bis adds the
-        // host-only flag).
+        // host-only flag; so does RFC 2109 section 4.3.3, whose domains
+        // `acme.com` and `.acme.com` are not the same string).
+        let same_host_only = self.profile != Profile::Rfc6265;
         let old = self
             .store
             .same_place(&key, &cookie.name, &cookie.domain, &cookie.path)
-            .find(|(_, e)| !bis || e.cookie.host_only == cookie.host_only);
+            .find(|(_, e)| !same_host_only || e.cookie.host_only == cookie.host_only);
         let Some((id, old)) = old else {
             // An already expired cookie deletes and is not stored.
             if cookie.is_expired_at(now) {
