@@ -114,10 +114,12 @@ fn rfc2109_attributes_count_towards_the_cap() {
             ..Limits::RFC2109
         };
         let mut jar = jar_with(limits, Profile::Rfc2109);
-        jar.set_cookie_at(&site, "a=1", NOW).unwrap();
+        // RFC 2109 section 4.3.4 sends `$Path` only after a Path attribute.
+        jar.set_cookie_at(&site, "a=1; Version=1; Path=/", NOW)
+            .unwrap();
         jar.set_cookie_at(
             &site,
-            "b=2; Domain=.example.com",
+            "b=2; Version=1; Path=/; Domain=.example.com",
             NOW + Duration::seconds(1),
         )
         .unwrap();

@@ -567,3 +567,28 @@ mod splitter_properties {
         }
     }
 }
+
+/// Section 4.3.4 with the jar's header cap: `$Version` is that of the
+/// cookies sent, not of one left out for want of room.
+#[test]
+fn section_4_3_4_version_of_the_cookies_that_fit() {
+    let limits = cookiejar::Limits {
+        max_header_bytes: 64,
+        ..cookiejar::Limits::default()
+    };
+    let mut jar = Jar::builder()
+        .profile(Profile::Rfc2109)
+        .limits(limits)
+        .build();
+    let from = url("http://www.acme.com/acme/");
+    let long = "x".repeat(60);
+    jar.set_cookie_at(&from, &format!("big={long}; Version=12; Path=/acme"), at(0))
+        .unwrap();
+    jar.set_cookie_at(&from, "small=1; Version=1; Path=/", at(0))
+        .unwrap();
+    let header = jar.cookie_header_at(&url("http://www.acme.com/acme/x"), at(1));
+    assert_eq!(
+        header.as_deref(),
+        Some(r#"$Version="1"; small=1; $Path="/""#)
+    );
+}

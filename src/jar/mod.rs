@@ -585,10 +585,15 @@ impl Jar {
         let rfc2109 = self.profile == Profile::Rfc2109;
         let limit = self.limits.max_header_bytes;
         let mut header = String::new();
+        let header_version = |ids: &[Id]| {
+            let cookies = ids.iter().filter_map(|&id| self.store.get(id));
+            rfc2109::header_version(cookies.map(|e| &e.cookie))
+        };
+        let mut version = 0;
         if rfc2109 && !ids.is_empty() {
             // RFC 2109 section 4.3.4.
-            let cookies = ids.iter().filter_map(|&id| self.store.get(id));
-            rfc2109::write_version(&mut header, cookies.map(|e| &e.cookie));
+            version = header_version(ids);
+            rfc2109::write_version(&mut header, version);
         }
         let mut left_out = Vec::new();
         // `retain` visits the ids once each, in order.
@@ -618,6 +623,10 @@ impl Jar {
             }
             fits
         });
+        if rfc2109 && !left_out.is_empty() && !ids.is_empty() {
+            // The version of the cookies sent, not of those left out.
+            rfc2109::rewrite_version(&mut header, version, header_version(ids));
+        }
         (header, left_out)
     }
 

@@ -208,11 +208,30 @@ pub(super) fn domain_selected(c: &Cookie, request: &Request<'_>) -> bool {
 /// carries. Here it is the highest version among them: the header then
 /// announces the newest syntax it uses, and each cookie still carries its
 /// own `$Path`/`$Domain` (or not) as its `Set-Cookie` did.
-pub(super) fn write_version<'c>(header: &mut String, cookies: impl Iterator<Item = &'c Cookie>) {
-    let version = cookies.map(|c| c.rfc2109.version).max().unwrap_or(0);
+pub(super) fn header_version<'c>(cookies: impl Iterator<Item = &'c Cookie>) -> u32 {
+    cookies.map(|c| c.rfc2109.version).max().unwrap_or(0)
+}
+
+/// Writes `$Version="N"`, the start of an RFC 2109 `Cookie` header.
+pub(super) fn write_version(header: &mut String, version: u32) {
     header.push_str("$Version=\"");
     header.push_str(&version.to_string());
     header.push('"');
+}
+
+/// Replaces the `$Version` that [`write_version`] wrote with `old` by the
+/// one of the cookies that fitted (never more digits: a subset's highest
+/// version is not higher).
+pub(super) fn rewrite_version(header: &mut String, old: u32, new: u32) {
+    if old == new {
+        return;
+    }
+    let old_len = "$Version=\"\"".len() + old.to_string().len();
+    let mut prefix = String::new();
+    write_version(&mut prefix, new);
+    if header.get(..old_len).is_some() {
+        header.replace_range(..old_len, &prefix);
+    }
 }
 
 /// Section 4.3.4: `cookie-value = NAME "=" VALUE [";" path] [";" domain]`.
