@@ -446,6 +446,16 @@ fn section_4_2_2_several_cookies_in_one_header() {
         jar.cookie_header_at(&site, at(1)).as_deref(),
         Some(r#"$Version="0"; b=2"#)
     );
+    // A control character anywhere ignores the whole header.
+    let mut jar = rfc2109_jar();
+    let got = jar.set_cookie_list_at(&site, "a=1; Version=1, b=2\r\nX: y", at(0));
+    assert_eq!(
+        got,
+        [Err(Rejection::Parse(
+            cookiejar::ParseError::ControlCharacter
+        ))]
+    );
+    assert!(jar.is_empty());
     // The other profiles read one header as one cookie (RFC 6265 section 4.1).
     let mut jar = Jar::builder().profile(Profile::Rfc6265).build();
     assert_eq!(jar.set_cookie_list_at(&site, "a=1, b=2", at(0)).len(), 1);

@@ -7,7 +7,7 @@
 
 use super::{Jar, Profile, Rejection, Request, RequestContext, Stored};
 use crate::cookie::Cookie;
-use crate::parse::{split_set_cookie_list, unquote, SetCookie};
+use crate::parse::{has_control_character, split_set_cookie_list, unquote, ParseError, SetCookie};
 use time::OffsetDateTime;
 use url::Url;
 
@@ -45,6 +45,11 @@ impl Jar {
         if self.profile != Profile::Rfc2109 {
             return vec![self.set_one_cookie(url, header, context, now)];
         }
+        // A control character ignores the whole header (RFC 6265bis
+        // section 5.6 step 1), not just the cookie it falls in.
+        if has_control_character(header) {
+            return vec![Err(Rejection::Parse(ParseError::ControlCharacter))];
+        }
         let mut results: Vec<_> = split_set_cookie_list(header)
             .map(|cookie| self.set_one_cookie(url, cookie, context, now))
             .collect();
@@ -70,7 +75,7 @@ impl Jar {
 /// several cookies: the first refusal if any cookie was refused (so that
 /// no refusal goes unseen), otherwise the last cookie's outcome.
 pub(super) fn combined(results: Vec<Result<Stored, Rejection>>) -> Result<Stored, Rejection> {
-    let mut last = Err(Rejection::Parse(crate::parse::ParseError::Empty));
+    let mut last = Err(Rejection::Parse(ParseError::Empty));
     for result in results {
         result?;
         last = result;

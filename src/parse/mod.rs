@@ -14,6 +14,7 @@ mod set_cookie;
 mod set_cookie_list;
 
 pub(crate) use set_cookie::unquote;
+pub(crate) use set_cookie_list::has_control_character;
 
 pub use cookie_header::{parse_cookie_header, parse_cookie_headers, CookiePair, CookiePairs};
 pub use date::{parse_cookie_date, HttpDate};

@@ -27,6 +27,14 @@ pub fn split_set_cookie_list(header: &str) -> SetCookieList<'_> {
     SetCookieList { rest: header }
 }
 
+/// True if the header has a control character other than HTAB, for which
+/// RFC 6265bis section 5.6 step 1 ignores the whole set-cookie-string: the
+/// jar checks the header before splitting it, so that `a=1, b=2\r\nX: y`
+/// stores neither cookie, as one cookie it would not have been stored.
+pub(crate) fn has_control_character(header: &str) -> bool {
+    super::grammar::contains_ctl(header.as_bytes())
+}
+
 /// Iterator over the cookies of one header; see [`split_set_cookie_list`].
 #[derive(Debug, Clone)]
 pub struct SetCookieList<'a> {
