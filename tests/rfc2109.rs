@@ -499,10 +499,9 @@ fn the_cookie_records_version_and_path_specified() {
 
 /// What a JSON jar file must keep of an RFC 2109 cookie: its `Version` and
 /// whether `Path` was explicit, or the reloaded jar sends another header.
-/// The JSON format does not hold them yet (fields `version`, default 0, and
-/// `path_specified`, default true, are for src/persist/json.rs to add).
+/// The JSON file holds them as `version` (absent: 0) and `path_specified`
+/// (absent: true), written only when they differ from those defaults.
 #[test]
-#[ignore = "the JSON jar format does not hold version and path_specified yet"]
 fn json_round_trip_keeps_the_rfc_2109_attributes() {
     use cookiejar::{Format, LoadOptions, SaveOptions};
     let mut jar = rfc2109_jar();

@@ -11,7 +11,7 @@
 
 use super::load::{io_error, Entry, Staging};
 use super::{LoadError, LoadErrorKind, Location, SaveReport};
-use crate::cookie::{to_nanos, Cookie};
+use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes};
 use crate::parse::SameSite;
 use serde::de::{
     self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -56,6 +56,17 @@ struct CookieOut<'c> {
     created: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     last_access: OffsetDateTime,
+    /// RFC 2109's `Version` (`Profile::Rfc2109`); absent means 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    version: u32,
+    /// Whether the `Set-Cookie` had a `Path` (`Profile::Rfc2109`); absent
+    /// means true.
+    #[serde(skip_serializing_if = "Clone::clone")]
+    path_specified: bool,
+}
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
 }
 
 /// The file's text.
@@ -81,6 +92,8 @@ pub(crate) fn write(cookies: &[&Cookie], report: &mut SaveReport) -> io::Result<
             expires: c.expiry_time(),
             created: c.creation_time(),
             last_access: c.last_access_time(),
+            version: c.version(),
+            path_specified: c.path_specified(),
         })
         .collect();
     let count = cookies.len();
@@ -372,6 +385,17 @@ fn entry(raw: &str, location: &str) -> Entry {
         }
     };
     let partitioned = flag("partitioned", Some(false))?;
+    let version = match fields.get("version") {
+        None => Rfc2109Attributes::LOADED.version,
+        Some(v) => v
+            .as_u64()
+            .and_then(|v| u32::try_from(v).ok())
+            .ok_or_else(|| LoadError::invalid("must be a whole number", at("version")))?,
+    };
+    let path_specified = flag(
+        "path_specified",
+        Some(Rfc2109Attributes::LOADED.path_specified),
+    )?;
     let expiry_time = instant("expires")?;
     let creation_time = required("created")?;
     let last_access = required("last_access")?;
@@ -388,7 +412,10 @@ fn entry(raw: &str, location: &str) -> Entry {
         http_only,
         same_site,
         partitioned,
-        rfc2109: crate::cookie::Rfc2109Attributes::LOADED,
+        rfc2109: Rfc2109Attributes {
+            version,
+            path_specified,
+        },
     };
     Ok((cookie, Location::JsonPath(location.into())))
 }
