@@ -22,7 +22,7 @@ n=0
 while IFS= read -r line; do
     [ -z "$line" ] || [ "${line:0:1}" = "#" ] && continue
     n=$((n + 1))
-    for t in parse_set_cookie set_cookie_roundtrip parse_cookie_header parse_cookie_date; do
+    for t in parse_set_cookie set_cookie_roundtrip parse_cookie_header parse_cookie_date split_set_cookie_list; do
         printf '%s' "$line" > "corpus/$t/header-$n"
     done
 done < ../testdata/headers/set-cookie.txt
