@@ -50,7 +50,7 @@ const REPLACED: usize = 2;
 
 /// The registrable domain of site `i`.
 fn site(i: usize) -> String {
-    if i % 2 == 0 {
+    if i.is_multiple_of(2) {
         format!("site{i}.com")
     } else {
         format!("site{i}.co.uk")
@@ -84,14 +84,14 @@ fn set_cookie(i: usize, j: usize, round: usize) -> (Url, String) {
     } else {
         "; Path=/"
     });
-    if j % 3 != 0 {
+    if !j.is_multiple_of(3) {
         h.push_str("; Domain=");
         h.push_str(&domain);
     }
     if j % 4 == 1 {
         h.push_str("; Secure");
     }
-    if j % 2 == 0 {
+    if j.is_multiple_of(2) {
         h.push_str("; HttpOnly");
     }
     if j % 5 == 2 {

@@ -234,7 +234,7 @@ fn is_wsp(b: &u8) -> bool {
 pub(crate) fn trim_wsp(input: &[u8]) -> &[u8] {
     // Most names and values start and end with a byte above SP, and both
     // WSP bytes (0x20, 0x09) are at most SP: one comparison per end.
-    let above_sp = |b: Option<&u8>| b.map_or(true, |&b| b > b' ');
+    let above_sp = |b: Option<&u8>| b.is_none_or(|&b| b > b' ');
     if above_sp(input.first()) && above_sp(input.last()) {
         return input;
     }
