@@ -9,20 +9,21 @@
 //! nothing). Saving: the jar's cookies in creation order, a format writer,
 //! an atomic write.
 
+pub(crate) mod atomic;
 mod error;
 #[cfg(feature = "json")]
 pub(crate) mod json;
 mod load;
+mod lock;
 pub(crate) mod netscape;
+pub(crate) mod update;
 
 pub use error::{LoadError, LoadErrorKind, Location};
 
 use crate::cookie::Cookie;
 use crate::jar::Jar;
-use std::fs::{self, OpenOptions};
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use time::OffsetDateTime;
 
 /// A jar file format.
@@ -233,10 +234,21 @@ impl Jar {
         now: OffsetDateTime,
     ) -> io::Result<(String, SaveReport)> {
         let mut report = SaveReport::default();
+        let cookies = self.cookies_to_save(options, now, &mut report);
+        let text = render(format, &cookies, options, &mut report)?;
+        Ok((text, report))
+    }
+
+    /// The cookies a save at `now` writes, counting the others in `report`.
+    pub(crate) fn cookies_to_save(
+        &self,
+        options: SaveOptions,
+        now: OffsetDateTime,
+        report: &mut SaveReport,
+    ) -> Vec<&Cookie> {
         // Creation order, so that a reload keeps the order of cookies
         // created in the same instant (RFC 6265 section 5.4 step 2).
-        let cookies: Vec<&Cookie> = self
-            .iter_in_creation_order()
+        self.iter_in_creation_order()
             .into_iter()
             .filter(|c| {
                 if c.is_expired_at(now) {
@@ -249,20 +261,7 @@ impl Jar {
                     true
                 }
             })
-            .collect();
-        let text = match format {
-            #[cfg(feature = "json")]
-            Format::Json => json::write(&cookies, &mut report)?,
-            #[cfg(not(feature = "json"))]
-            Format::Json => {
-                return Err(io::Error::new(
-                    io::ErrorKind::Unsupported,
-                    "the json feature is off",
-                ))
-            }
-            Format::Netscape => netscape::write(&cookies, options, &mut report),
-        };
-        Ok((text, report))
+            .collect()
     }
 
     /// Saves the jar to `path` atomically: the text goes to a new private
@@ -270,6 +269,14 @@ impl Jar {
     /// and is renamed over the old file. A failed save leaves the old file
     /// as it was; two processes saving at once each rename a complete file,
     /// so the file is never torn.
+    ///
+    /// A symlink is followed: its target is replaced and the link stays. On
+    /// Unix a replaced file keeps its owner and group where the process may
+    /// set them (root can), and its owner and group permission bits, never
+    /// the bits for others; a group that cannot be kept loses its bits too.
+    /// A save removes temporary files that earlier saves into the same
+    /// directory left behind when killed (after an hour). To update a file
+    /// that other processes update too, use [`Jar::update_file_at`].
     ///
     /// # Errors
     ///
@@ -282,7 +289,7 @@ impl Jar {
         now: OffsetDateTime,
     ) -> io::Result<SaveReport> {
         let (text, report) = self.to_text_at(format, options, now)?;
-        write_atomically(path.as_ref(), text.as_bytes())?;
+        atomic::write_atomically(path.as_ref(), text.as_bytes())?;
         Ok(report)
     }
 
@@ -404,41 +411,25 @@ impl Jar {
     }
 }
 
-/// Writes `contents` to `path` through a private temporary file in the
-/// same directory and an atomic rename.
-fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path.file_name().ok_or_else(|| {
-        io::Error::new(io::ErrorKind::InvalidInput, "the jar path has no file name")
-    })?;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let unique = format!(
-        ".{}.{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    let temp = dir.join(unique);
-    let mut options = OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(&temp)?;
-    let written = file
-        .write_all(contents)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| fs::rename(&temp, path));
-    if written.is_err() {
-        let _ = fs::remove_file(&temp);
+/// The text of `cookies` in `format`.
+///
+/// # Errors
+///
+/// As [`Jar::to_text_at`].
+pub(crate) fn render(
+    format: Format,
+    cookies: &[&Cookie],
+    options: SaveOptions,
+    report: &mut SaveReport,
+) -> io::Result<String> {
+    match format {
+        #[cfg(feature = "json")]
+        Format::Json => json::write(cookies, report),
+        #[cfg(not(feature = "json"))]
+        Format::Json => Err(io::Error::new(
+            io::ErrorKind::Unsupported,
+            "the json feature is off",
+        )),
+        Format::Netscape => Ok(netscape::write(cookies, options, report)),
     }
-    written?;
-    // Make the rename itself durable (best effort: not every platform can
-    // open a directory).
-    if let Ok(dir) = fs::File::open(dir) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
 }

@@ -1,0 +1,98 @@
+//! An exclusive lock on a jar file, across processes, for load-modify-save.
+//!
+//! The lock is taken on a sidecar file next to the jar, `<name>.lock`
+//! (`.cj-<16 hex digits of a hash of the name>.lock` when that would be
+//! longer than 255 bytes), never on the jar file itself: a save replaces
+//! the jar file by renaming a new one over it, so a lock on the old file
+//! would stop protecting anything the moment the first holder saved, and a
+//! process waiting on it would wake up holding a lock on a file no one uses
+//! any more. The sidecar is never renamed or removed (removing a lock file
+//! races with a process that has just opened it), so it stays behind,
+//! empty, after the first locked update.
+//!
+//! The lock is std's [`File::lock`]: `flock` on Unix, `LockFileEx` on
+//! Windows. The operating system drops it when the process dies, so a
+//! killed process never leaves a jar locked. It is advisory: it orders the
+//! processes that take it ([`Jar::update_file_at`](crate::Jar::update_file_at)
+//! and the CLI), not plain [`Jar::save_at`](crate::Jar::save_at) calls. Each
+//! call opens its own lock file, so two threads of one process exclude
+//! each other too; a thread that takes it twice for one jar waits forever.
+//! `flock` over NFS depends on the server.
+
+use super::atomic::{parent_dir, resolve_symlinks};
+use std::ffi::OsString;
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// The longest file name most file systems allow.
+const NAME_MAX: usize = 255;
+
+/// Held while the jar file at a path is being updated; dropping it unlocks.
+#[derive(Debug)]
+pub(crate) struct FileLock {
+    _file: File,
+}
+
+impl FileLock {
+    /// Waits for and takes the exclusive lock for the jar at `path` (the
+    /// target of `path`, if it is a symlink, so that every link to one
+    /// file takes the same lock).
+    pub(crate) fn acquire(path: &Path) -> io::Result<FileLock> {
+        let lock_path = lock_path(&resolve_symlinks(path)?)?;
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(&lock_path)?;
+        file.lock()?;
+        Ok(FileLock { _file: file })
+    }
+}
+
+/// The sidecar lock file's path for the jar file at `target`.
+pub(crate) fn lock_path(target: &Path) -> io::Result<PathBuf> {
+    let name = target.file_name().ok_or_else(|| {
+        io::Error::new(io::ErrorKind::InvalidInput, "the jar path has no file name")
+    })?;
+    let mut lock_name = OsString::from(name);
+    lock_name.push(".lock");
+    if lock_name.len() > NAME_MAX {
+        lock_name = format!(".cj-{:016x}.lock", fnv1a(name.as_encoded_bytes())).into();
+    }
+    Ok(parent_dir(target).join(lock_name))
+}
+
+/// FNV-1a: a fixed hash, the same in every process and every build (std's
+/// hashers promise neither), for the long-name lock file.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |hash, &b| {
+        (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lock_files_sit_beside_the_jar_with_names_that_fit() {
+        assert_eq!(
+            lock_path(Path::new("dir/jar.txt")).unwrap(),
+            Path::new("dir/jar.txt.lock")
+        );
+        assert_eq!(
+            lock_path(Path::new("jar.txt")).unwrap(),
+            Path::new("./jar.txt.lock")
+        );
+        let long = "j".repeat(251);
+        let path = lock_path(Path::new(&long)).unwrap();
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert_eq!(name, format!(".cj-{:016x}.lock", fnv1a(long.as_bytes())));
+        assert_eq!(name.len(), 25);
+        assert_ne!(fnv1a(b"a"), fnv1a(b"b"));
+        // The published FNV-1a test vector.
+        assert_eq!(fnv1a(b"a"), 0xaf63_dc4c_8601_ec8c);
+        assert!(lock_path(Path::new("/")).is_err());
+    }
+}
