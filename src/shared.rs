@@ -1,9 +1,13 @@
 //! `SharedJar`: one jar for many threads, tasks or HTTP clients.
 
+use crate::cookie::Cookie;
 use crate::jar::{Jar, Rejection, Stored};
 use crate::parse::{SetCookie, MAX_NAME_VALUE_BYTES};
+use crate::persist::{atomic, render, Format, SaveOptions, SaveReport};
 use std::collections::VecDeque;
 use std::fmt;
+use std::io;
+use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use time::OffsetDateTime;
 use url::Url;
@@ -196,6 +200,61 @@ impl SharedJar {
         self.cookie_header_at(url, OffsetDateTime::now_utc())
     }
 
+    /// [`Jar::save_at`] without holding the lock while writing: the cookies
+    /// to save are copied under a read lock, and the text is rendered and
+    /// written after it is released, so stores never wait for the disk.
+    /// The file holds the jar as it was at the copy.
+    ///
+    /// # Errors
+    ///
+    /// As [`Jar::save_at`].
+    pub fn save_at(
+        &self,
+        path: impl AsRef<Path>,
+        format: Format,
+        options: SaveOptions,
+        now: OffsetDateTime,
+    ) -> io::Result<SaveReport> {
+        self.save_with(format, options, now, |text| {
+            atomic::write_atomically(path.as_ref(), text)
+        })
+    }
+
+    /// [`SharedJar::save_at`] at the system clock's time.
+    ///
+    /// # Errors
+    ///
+    /// As [`Jar::save_at`].
+    pub fn save(
+        &self,
+        path: impl AsRef<Path>,
+        format: Format,
+        options: SaveOptions,
+    ) -> io::Result<SaveReport> {
+        self.save_at(path, format, options, OffsetDateTime::now_utc())
+    }
+
+    /// Copies the cookies to save under the read lock, then renders them
+    /// and hands the text to `write` with no lock held.
+    fn save_with(
+        &self,
+        format: Format,
+        options: SaveOptions,
+        now: OffsetDateTime,
+        write: impl FnOnce(&[u8]) -> io::Result<()>,
+    ) -> io::Result<SaveReport> {
+        let mut report = SaveReport::default();
+        let snapshot: Vec<Cookie> = {
+            let jar = self.read();
+            let cookies = jar.cookies_to_save(options, now, &mut report);
+            cookies.into_iter().cloned().collect()
+        };
+        let cookies: Vec<&Cookie> = snapshot.iter().collect();
+        let text = render(format, &cookies, options, &mut report)?;
+        write(text.as_bytes())?;
+        Ok(report)
+    }
+
     /// The refusals since the last call (at most the last 64), oldest first.
     pub fn take_rejections(&self) -> Vec<RejectedCookie> {
         let mut log = self
@@ -214,5 +273,79 @@ impl SharedJar {
             log.pop_front();
         }
         log.push_back(rejected);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-01-01 0:00 UTC);
+
+    /// The write runs with no lock held: a store can take the write lock
+    /// while the file is being written, and what is written is the jar as
+    /// it was before that store.
+    #[test]
+    fn saving_holds_no_lock_while_writing() {
+        let limits = crate::Limits {
+            max_cookies: 10_000,
+            max_cookies_per_domain: 10_000,
+            ..crate::Limits::default()
+        };
+        let shared = SharedJar::new(Jar::builder().limits(limits).build());
+        let url = Url::parse("https://example.com/").unwrap();
+        for i in 0..1000 {
+            shared
+                .set_cookie_at(&url, &format!("c{i}=v; Max-Age=999"), NOW)
+                .unwrap();
+        }
+        let mut stored_during_write = false;
+        let mut written = Vec::new();
+        let report = shared
+            .save_with(Format::Netscape, SaveOptions::default(), NOW, |text| {
+                assert!(shared.jar.try_write().is_ok(), "no lock held while writing");
+                shared
+                    .set_cookie_at(&url, "late=1; Max-Age=999", NOW)
+                    .unwrap();
+                stored_during_write = true;
+                written.extend_from_slice(text);
+                Ok(())
+            })
+            .unwrap();
+        assert!(stored_during_write);
+        assert_eq!(report.written, 1000);
+        assert_eq!(shared.read().len(), 1001);
+        let text = String::from_utf8(written).unwrap();
+        assert_eq!(text.matches("\tc").count(), 1000);
+        assert!(!text.contains("late"));
+    }
+
+    #[test]
+    fn a_shared_save_writes_what_a_jar_save_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = Url::parse("https://example.com/").unwrap();
+        let shared = SharedJar::default();
+        shared.set_cookie_at(&url, "a=1; Max-Age=999", NOW).unwrap();
+        shared.set_cookie_at(&url, "s=1", NOW).unwrap();
+        shared.set_cookie_at(&url, "b=2; Max-Age=999", NOW).unwrap();
+        let formats: &[Format] = if cfg!(feature = "json") {
+            &[Format::Json, Format::Netscape]
+        } else {
+            &[Format::Netscape]
+        };
+        for &format in formats {
+            let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+            let from_shared = shared
+                .save_at(&a, format, SaveOptions::default(), NOW)
+                .unwrap();
+            let from_jar = shared
+                .read()
+                .save_at(&b, format, SaveOptions::default(), NOW)
+                .unwrap();
+            assert_eq!(from_shared, from_jar);
+            assert_eq!(from_shared.session_skipped, 1);
+            assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        }
     }
 }
