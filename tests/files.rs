@@ -107,7 +107,7 @@ fn helper() {
             }
         }
         "save-loop" | "save-once" => {
-            let jar = jar_with((0..number(2)).map(|i| format!("c{i}_{}", "v".repeat(100))));
+            let jar = jar_with((0..number(2)).map(|i| format!("c{i}_{}", "v".repeat(3000))));
             // The pid outside the namespace (first of `NSpid`), to kill by.
             let status = fs::read_to_string("/proc/self/status").unwrap_or_default();
             let host_pid = status
@@ -445,6 +445,20 @@ mod unix {
         let meta = fs::metadata(&path).unwrap();
         assert_eq!((meta.uid(), meta.gid()), (nobody, nobody));
         assert_eq!(mode(&path), 0o640);
+        // The lock file an update by root creates is theirs too, so that
+        // it does not lock them out of their own jar.
+        big_jar()
+            .update_file_at(&path, UpdateOptions::default(), NOW, |_| ())
+            .unwrap();
+        let lock = dir.path().join("jar.txt.lock");
+        let meta = fs::metadata(&lock).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (nobody, nobody));
+        assert_eq!(mode(&lock), 0o640);
+        let meta = fs::metadata(&path).unwrap();
+        assert_eq!(
+            (meta.uid(), meta.gid(), mode(&path)),
+            (nobody, nobody, 0o640)
+        );
     }
 
     fn unshare_works() -> bool {

@@ -60,7 +60,7 @@ pub(crate) fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     let old = fs::metadata(&target).ok().filter(fs::Metadata::is_file);
     let (mut file, temp) = create_temp(dir)?;
     remove_stale_temp_files(dir, name, &temp, &file);
-    let written = match_old_file(&file, old.as_ref())
+    let written = match_owner_and_mode(&file, old.as_ref())
         .and_then(|()| file.write_all(contents))
         .and_then(|()| file.sync_all())
         .and_then(|()| fs::rename(&temp, &target));
@@ -201,10 +201,10 @@ fn same_owner(_: &fs::Metadata, _: Option<&fs::Metadata>) -> bool {
     true
 }
 
-/// Gives the new file the old one's owner, group and permissions, as the
-/// module docs say.
+/// Gives `file` the owner, group and permissions of the file `old`
+/// describes, as the module docs say (nothing when there is no old file).
 #[cfg(unix)]
-fn match_old_file(file: &File, old: Option<&fs::Metadata>) -> io::Result<()> {
+pub(crate) fn match_owner_and_mode(file: &File, old: Option<&fs::Metadata>) -> io::Result<()> {
     use std::os::unix::fs::{fchown, MetadataExt, PermissionsExt};
     let Some(old) = old else {
         return Ok(());
@@ -223,7 +223,7 @@ fn match_old_file(file: &File, old: Option<&fs::Metadata>) -> io::Result<()> {
 }
 
 #[cfg(not(unix))]
-fn match_old_file(_: &File, _: Option<&fs::Metadata>) -> io::Result<()> {
+pub(crate) fn match_owner_and_mode(_: &File, _: Option<&fs::Metadata>) -> io::Result<()> {
     Ok(())
 }
 

@@ -19,9 +19,9 @@
 //! each other too; a thread that takes it twice for one jar waits forever.
 //! `flock` over NFS depends on the server.
 
-use super::atomic::{parent_dir, resolve_symlinks};
+use super::atomic::{match_owner_and_mode, parent_dir, resolve_symlinks};
 use std::ffi::OsString;
-use std::fs::{File, OpenOptions};
+use std::fs::{self, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -39,14 +39,37 @@ impl FileLock {
     /// target of `path`, if it is a symlink, so that every link to one
     /// file takes the same lock).
     pub(crate) fn acquire(path: &Path) -> io::Result<FileLock> {
-        let lock_path = lock_path(&resolve_symlinks(path)?)?;
-        let mut options = OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let file = options.open(&lock_path)?;
+        let target = resolve_symlinks(path)?;
+        let lock_path = lock_path(&target)?;
+        let file = open_or_create(&lock_path, &target)?;
         file.lock()?;
         Ok(FileLock { _file: file })
+    }
+}
+
+/// Opens the lock file, creating it if need be. A new lock file gets the
+/// jar file's owner, group and permissions as a save would give them, so
+/// that whoever may update the jar may take its lock: a lock file that
+/// root created for another user's jar must not lock that user out. An
+/// existing one is opened for reading only if it cannot be opened for
+/// writing (a shared lock file of another owner); either can be locked.
+fn open_or_create(lock_path: &Path, target: &Path) -> io::Result<File> {
+    let mut create = OpenOptions::new();
+    create.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut create, 0o600);
+    match create.open(lock_path) {
+        Ok(file) => {
+            let jar = fs::metadata(target).ok().filter(fs::Metadata::is_file);
+            match_owner_and_mode(&file, jar.as_ref())?;
+            return Ok(file);
+        }
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {}
+        Err(e) => return Err(e),
+    }
+    match OpenOptions::new().read(true).write(true).open(lock_path) {
+        Err(e) if e.kind() == io::ErrorKind::PermissionDenied => File::open(lock_path),
+        opened => opened,
     }
 }
 
