@@ -137,6 +137,6 @@ impl BucketIndex {
     pub(crate) fn holds(&self, id: Id, f: &Filing) -> bool {
         self.names.contains(&(f.name, f.place, id))
             && self.eviction.contains(&(f.secure, f.recorded_access, id))
-            && f.expiry.map_or(true, |e| self.expiries.contains(&(e, id)))
+            && f.expiry.is_none_or(|e| self.expiries.contains(&(e, id)))
     }
 }

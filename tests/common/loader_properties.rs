@@ -72,7 +72,7 @@ pub(crate) fn check_invariants(jar: &Jar, now: OffsetDateTime) {
         assert_eq!(d, d.to_ascii_lowercase(), "lower-case domain");
         assert!(c.path().starts_with('/'), "absolute path");
         assert!(
-            c.expiry_time().map_or(true, |t| t.year() <= 9999),
+            c.expiry_time().is_none_or(|t| t.year() <= 9999),
             "writable expiry"
         );
         let host = if d.contains(':') {
