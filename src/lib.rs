@@ -19,6 +19,7 @@ pub use jar::{
     default_path, domain_match, path_match, Exclusion, Explained, Jar, JarBuilder, Limits, Profile,
     Rejection, RequestContext, Stored,
 };
+pub use persist::lock::JarFileLock;
 pub use persist::update::{UpdateError, UpdateOptions, Updated};
 pub use persist::{
     Format, LineEnding, LoadError, LoadErrorKind, LoadOptions, LoadReport, Location,

@@ -8,7 +8,9 @@
 // Test code: unwrap is the assertion.
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
-use cookiejar::{Format, Jar, Limits, LoadOptions, SaveOptions, UpdateError, UpdateOptions};
+use cookiejar::{
+    Format, Jar, JarFileLock, Limits, LoadOptions, SaveOptions, UpdateError, UpdateOptions,
+};
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -171,6 +173,31 @@ fn many_threads_updating_one_file_lose_nothing() {
         }
     });
     assert_eq!(names_in(&path).len(), 40);
+}
+
+#[test]
+fn the_lock_is_held_on_the_sidecar_until_dropped() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("jar.txt");
+    let other = || fs::File::open(dir.path().join("jar.txt.lock")).unwrap();
+    let lock = JarFileLock::acquire(&path).unwrap();
+    assert!(matches!(
+        other().try_lock(),
+        Err(fs::TryLockError::WouldBlock)
+    ));
+    drop(lock);
+    other().try_lock().unwrap();
+    // An update takes the same lock: it is free again once it returns.
+    big_jar()
+        .update_file_at(&path, UpdateOptions::default(), NOW, |_| {
+            assert!(matches!(
+                other().try_lock(),
+                Err(fs::TryLockError::WouldBlock)
+            ));
+        })
+        .unwrap();
+    other().try_lock().unwrap();
+    assert!(!path.exists() || names_in(&path).is_empty());
 }
 
 #[test]

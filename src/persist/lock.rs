@@ -28,22 +28,50 @@ use std::path::{Path, PathBuf};
 /// The longest file name most file systems allow.
 const NAME_MAX: usize = 255;
 
-/// Held while the jar file at a path is being updated; dropping it unlocks.
+/// An exclusive lock on a jar file, across processes and threads, held
+/// until it is dropped: for a load-modify-save that
+/// [`Jar::update_file_at`](crate::Jar::update_file_at) does not fit (that
+/// call takes this lock itself; do not take both for one file).
+///
+/// The lock is on a sidecar file, `<name>.lock` beside the jar file (beside
+/// its target, if the path is a symlink, so that every link to one file
+/// shares one lock), which stays behind, empty; a name too long for that
+/// gets `.cj-<16 hex digits>.lock`. It is std's [`File::lock`]: `flock` on
+/// Unix, `LockFileEx` on Windows, dropped by the operating system when the
+/// process dies. It is advisory: it orders the processes that take it, not
+/// plain saves.
+///
+/// ```
+/// use cookiejar::{Format, Jar, JarFileLock, LoadOptions, SaveOptions};
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("cookies.txt");
+/// let _lock = JarFileLock::acquire(&path)?;
+/// let mut jar = Jar::new();
+/// jar.load_or_empty(&path, LoadOptions::default())?;
+/// // ... change the jar ...
+/// jar.save(&path, Format::Netscape, SaveOptions::default())?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug)]
-pub(crate) struct FileLock {
+pub struct JarFileLock {
     _file: File,
 }
 
-impl FileLock {
-    /// Waits for and takes the exclusive lock for the jar at `path` (the
-    /// target of `path`, if it is a symlink, so that every link to one
-    /// file takes the same lock).
-    pub(crate) fn acquire(path: &Path) -> io::Result<FileLock> {
-        let target = resolve_symlinks(path)?;
+impl JarFileLock {
+    /// Waits for and takes the lock for the jar file at `path` (which need
+    /// not exist yet).
+    ///
+    /// # Errors
+    ///
+    /// The lock file cannot be created or opened (the directory does not
+    /// exist, no permission), or locking failed.
+    pub fn acquire(path: impl AsRef<Path>) -> io::Result<JarFileLock> {
+        let target = resolve_symlinks(path.as_ref())?;
         let lock_path = lock_path(&target)?;
         let file = open_or_create(&lock_path, &target)?;
         file.lock()?;
-        Ok(FileLock { _file: file })
+        Ok(JarFileLock { _file: file })
     }
 }
 

@@ -14,7 +14,7 @@ mod error;
 #[cfg(feature = "json")]
 pub(crate) mod json;
 mod load;
-mod lock;
+pub(crate) mod lock;
 pub(crate) mod netscape;
 pub(crate) mod update;
 

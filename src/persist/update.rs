@@ -1,7 +1,7 @@
 //! Load-modify-save of a jar file under an exclusive lock, so that
 //! processes updating one file at once never lose each other's cookies.
 
-use super::lock::FileLock;
+use super::lock::JarFileLock;
 use super::{Format, LoadError, LoadErrorKind, LoadOptions, LoadReport, SaveOptions, SaveReport};
 use crate::jar::Jar;
 use std::fmt;
@@ -129,7 +129,7 @@ impl Jar {
         update: impl FnOnce(&mut Jar) -> R,
     ) -> Result<Updated<R>, UpdateError> {
         let path = path.as_ref();
-        let _lock = FileLock::acquire(path).map_err(UpdateError::Lock)?;
+        let _lock = JarFileLock::acquire(path).map_err(UpdateError::Lock)?;
         let existing = file_format(path)
             .map_err(|e| UpdateError::Load(LoadError::new(LoadErrorKind::Io(e), None)))?;
         let load = match existing {
