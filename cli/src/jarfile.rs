@@ -113,12 +113,16 @@ pub(crate) struct Written {
     pub(crate) keys: HashSet<Key>,
 }
 
-/// The format a file name asks for: `.json`, or `cookies.txt` otherwise.
-pub(crate) fn format_for_path(path: &Path) -> Format {
-    match path.extension().and_then(|e| e.to_str()) {
-        Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
-        _ => Format::Netscape,
-    }
+/// Takes the jar file's lock (`cookiejar::JarFileLock`) for a command that
+/// loads, changes and saves it: held until dropped, so that two commands
+/// storing into one file at once both keep their cookies.
+pub(crate) fn lock(path: &Path) -> Result<cookiejar::JarFileLock, Failure> {
+    cookiejar::JarFileLock::acquire(path).map_err(|e| {
+        Failure(
+            3,
+            format!("cannot write {} (taking its lock): {e}", path.display()),
+        )
+    })
 }
 
 /// Loads a jar file; a missing file is an empty jar when `may_be_new`.
@@ -133,7 +137,7 @@ pub(crate) fn open(
     let mut jar = new_jar();
     let mut file = JarFile {
         path: path.to_owned(),
-        format: format_for_path(path),
+        format: Format::for_path(path),
         existed: false,
         expired: 0,
         skipped: Vec::new(),

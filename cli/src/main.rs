@@ -247,7 +247,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             let format = match to {
                 Some(FileFormat::Json) => Format::Json,
                 Some(FileFormat::Netscape) => Format::Netscape,
-                None => jarfile::format_for_path(output),
+                None => Format::for_path(output),
             };
             let convert = rewrite::Convert {
                 input,

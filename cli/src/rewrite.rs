@@ -34,6 +34,8 @@ pub(crate) fn convert(c: &Convert<'_>, now: OffsetDateTime) -> Result<u8, Failur
         },
         line_ending: LineEnding::Lf,
     };
+    // The output may be a jar another command is updating.
+    let _lock = jarfile::lock(c.output)?;
     let written = jarfile::write(&jar, target, now)?;
     let input = c.input.display();
     let report = written.report;
@@ -108,6 +110,8 @@ pub(crate) fn purge(
     lenient: bool,
     now: OffsetDateTime,
 ) -> Result<u8, Failure> {
+    // Load, change and save under the file's lock: no lost updates.
+    let _lock = jarfile::lock(path)?;
     let (mut jar, file) = jarfile::open(path, lenient, false, now)?;
     let removed = file.expired + jar.purge_expired_at(now);
     let kept = if removed > 0 {

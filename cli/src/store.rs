@@ -91,6 +91,8 @@ struct Row {
 /// Runs `store`; the exit code is 1 if a cookie is not in the file for a
 /// reason nobody asked for.
 pub(crate) fn run(request: &Request<'_>, now: OffsetDateTime) -> Result<u8, Failure> {
+    // Load, change and save under the file's lock: no lost updates.
+    let _lock = jarfile::lock(request.jar)?;
     let (mut jar, file) = jarfile::open(request.jar, request.lenient, true, now)?;
     let mut results = Vec::new();
     let mut changed = false;

@@ -265,3 +265,45 @@ fn no_cookie_of_a_file_is_evicted_by_the_jar_limits() {
     let (_, out, _) = run(&["convert", jar, json_jar.to_str().unwrap()]);
     assert!(out.starts_with("wrote 26 cookies"), "{out}");
 }
+
+/// Hardening point 7: 20 `cookiejar store` runs at once on one file keep
+/// all 20 cookies (each command holds the file's lock around its load,
+/// change and save; without it, most updates were lost).
+#[test]
+fn parallel_stores_into_one_file_lose_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let jar = dir.path().join("shared.json");
+    let bin = assert_cmd::cargo::cargo_bin("cookiejar");
+    let children: Vec<_> = (0..20)
+        .map(|k| {
+            std::process::Command::new(&bin)
+                .args(["store", "--jar"])
+                .arg(&jar)
+                .args([
+                    "--url",
+                    "https://www.example.com/",
+                    &format!("c{k}=v{k}; Max-Age=3600"),
+                ])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for mut child in children {
+        assert!(child.wait().unwrap().success());
+    }
+    let listed = json(&stdout(cookiejar().args([
+        "--json",
+        "list",
+        "--jar",
+        jar.to_str().unwrap(),
+    ])));
+    let names: std::collections::BTreeSet<String> = listed["cookies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names.len(), 20, "{names:?}");
+}
