@@ -20,13 +20,15 @@ done
 # One header a file for the header and date parsers.
 n=0
 while IFS= read -r line; do
-    [ -z "$line" ] || [ "${line:0:1}" = "#" ] && continue
+    if [ -z "$line" ] || [ "${line:0:1}" = "#" ]; then continue; fi
     n=$((n + 1))
     for t in parse_set_cookie set_cookie_roundtrip parse_cookie_header parse_cookie_date split_set_cookie_list; do
         printf '%s' "$line" > "corpus/$t/header-$n"
     done
 done < ../testdata/headers/set-cookie.txt
-find ../testdata/jars ../testdata/tools -type f \( -name '*.txt' -o -name '*.json' \) 2>/dev/null |
+for dir in ../testdata/jars ../testdata/tools; do
+    if [ -d "$dir" ]; then find "$dir" -type f \( -name '*.txt' -o -name '*.json' \); fi
+done |
     while IFS= read -r f; do
         cp "$f" "corpus/load_netscape/$(basename "$f")"
         cp "$f" "corpus/load_json/$(basename "$f")"
