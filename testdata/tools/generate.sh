@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Remakes the files under testdata/tools/ with the real tools installed on
+# this machine (curl, wget, python3 with http.cookiejar, yt-dlp from PyPI):
+# each tool follows the login chain of tests/interop/server.rs (served on
+# 127.0.0.1, reached as an HTTP proxy), saves its cookies.txt (login.txt),
+# loads it again and requests the probe URLs; the Cookie headers it sent
+# are recorded (sent.txt). The live tests write these files before they
+# assert anything, so a library failure does not stop the files.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target}"
+
+# CI=true: a missing tool fails instead of skipping (and writing nothing).
+CI=true COOKIEJAR_WRITE_FIXTURES=1 cargo test --quiet --all-features --test interop -- live:: >/tmp/interop-generate.log 2>&1
+status=$?
+[ $status -eq 0 ] || echo "note: some live tests failed (see /tmp/interop-generate.log); the files were written before asserting"
+
+{
+  cat <<'HEAD'
+# Files written by the real tools
+
+Made by `testdata/tools/generate.sh`; tests/interop/ reads them. Every
+request went to the test server on 127.0.0.1 as an HTTP proxy, so the URLs
+name www.shop.example, api.shop.example and localhost on port 8443.
+`drive.py` is the Python side (`http.cookiejar`, yt-dlp). Per file: tool,
+version, command.
+
+HEAD
+  if command -v dpkg-query >/dev/null; then
+    echo "Debian packages: $(dpkg-query -W -f '${Package} ${Version}, ' curl wget 2>/dev/null)on Debian $(cat /etc/debian_version 2>/dev/null)."
+    echo
+  fi
+  for tool in curl wget python yt-dlp; do
+    sed 's/^/- /' "testdata/tools/$tool/made-by.txt"
+  done
+  cat <<'TAIL'
+- extension/cookies.txt: hand-made. No tool installed here writes what
+  browser-extension exports write (a UTF-8 byte-order mark, CRLF line ends,
+  fractional expiries such as 2106432000.561, a trailing TAB making 8
+  fields, an expiry of -1, #HttpOnly_ lines); the file has each of these.
+- extension/sent-by-curl.txt, extension/sent-by-wget.txt: the Cookie header
+  curl and wget sent to each probe URL after loading extension/cookies.txt
+  (same commands as for sent.txt above). Python and yt-dlp refuse that file
+  ("does not look like a Netscape format cookies file": the byte-order mark
+  breaks their first-line check).
+TAIL
+} > testdata/tools/README.md
+exit $status

@@ -1,0 +1,172 @@
+//! The test server: a login redirect chain on 127.0.0.1 that the tools
+//! reach as an HTTP proxy, and a record of every `Cookie` header received.
+//!
+//! Acting as the proxy lets every tool use the host names of the chain
+//! (`www.shop.example`, `api.shop.example`, `localhost`) and the URL port
+//! 8443 with no name resolution: wget has no `--resolve`, and a cookie
+//! engine keys on the URL, not on the connection. Only 127.0.0.1 is ever
+//! contacted.
+
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::sync::{Arc, Mutex};
+
+/// Where the chain starts.
+pub(crate) const LOGIN: &str = "http://www.shop.example:8443/login";
+
+/// One hop of the login chain: the URL, where it redirects, what it sets.
+pub(crate) struct Hop {
+    pub(crate) url: &'static str,
+    pub(crate) location: Option<&'static str>,
+    pub(crate) set_cookies: &'static [&'static str],
+}
+
+/// The login chain: every kind of cookie once. Fixed `Expires` dates keep
+/// the tools' files the same from one run to the next.
+pub(crate) const CHAIN: &[Hop] = &[
+    Hop {
+        url: LOGIN,
+        location: Some("http://www.shop.example:8443/hop"),
+        // Host-only, session, HttpOnly: the login itself.
+        set_cookies: &["sid=s3ss10n; Path=/; HttpOnly"],
+    },
+    Hop {
+        url: "http://www.shop.example:8443/hop",
+        location: Some("http://www.shop.example:8443/account/"),
+        set_cookies: &[
+            // Domain, persistent.
+            "site=wide; Domain=shop.example; Path=/; Expires=Wed, 01 Oct 2036 00:00:00 GMT",
+            // Domain, session.
+            "cart=3; Domain=shop.example; Path=/",
+            // Host-only, persistent.
+            "pref=dark; Path=/; Expires=Wed, 01 Oct 2036 00:00:00 GMT",
+        ],
+    },
+    Hop {
+        url: "http://www.shop.example:8443/account/",
+        location: Some("http://localhost:8443/local"),
+        set_cookies: &[
+            // Path-scoped.
+            "acct=42; Path=/account; Expires=Wed, 01 Oct 2036 00:00:00 GMT",
+            // Secure, set over plain http from a non-loopback host:
+            // RFC 6265bis section 5.7 step 8 refuses it.
+            "sec=http; Secure; Path=/; Expires=Wed, 01 Oct 2036 00:00:00 GMT",
+        ],
+    },
+    Hop {
+        url: "http://localhost:8443/local",
+        location: None,
+        // Secure and HttpOnly on a loopback host, which RFC 6265bis treats
+        // as a secure origin.
+        set_cookies: &["lsec=1; Secure; HttpOnly; Path=/; Expires=Wed, 01 Oct 2036 00:00:00 GMT"],
+    },
+];
+
+/// The URLs each tool requests after loading a jar: the chain's hosts and
+/// paths, a sibling host (domain cookies only), another port (RFC 6265
+/// section 8.5: cookies do not isolate by port) and another site (nothing).
+pub(crate) const PROBES: &[&str] = &[
+    "http://www.shop.example:8443/",
+    "http://www.shop.example:8443/account/settings",
+    "http://api.shop.example:8443/",
+    "http://localhost:8443/",
+    "http://www.shop.example:9000/",
+    "http://other.example:8443/",
+];
+
+/// A running server and what it received.
+pub(crate) struct Server {
+    /// `http://127.0.0.1:PORT`, for the tools' proxy option.
+    pub(crate) proxy: String,
+    received: Arc<Mutex<Vec<(String, String)>>>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl Server {
+    pub(crate) fn start() -> Server {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_io()
+            .build()
+            .expect("a tokio runtime");
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let record = received.clone();
+        let app = Router::new().fallback(move |request: Request<Body>| {
+            let record = record.clone();
+            async move { respond(&request, &record) }
+        });
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("a local address");
+        runtime.spawn(async move { axum::serve(listener, app).await });
+        Server {
+            proxy: format!("http://{addr}"),
+            received,
+            _runtime: runtime,
+        }
+    }
+
+    /// The `Cookie` header of the last request for `url` (`""` for none),
+    /// or `None` if `url` was not requested.
+    pub(crate) fn sent_to(&self, url: &str) -> Option<String> {
+        let received = self.received.lock().expect("the record");
+        received
+            .iter()
+            .rev()
+            .find(|(u, _)| u == url)
+            .map(|(_, c)| c.clone())
+    }
+
+    /// Forgets what was received.
+    pub(crate) fn clear(&self) {
+        self.received.lock().expect("the record").clear();
+    }
+}
+
+fn respond(request: &Request<Body>, record: &Mutex<Vec<(String, String)>>) -> Response {
+    let url = absolute_url(request);
+    let cookie = request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("; ");
+    record
+        .lock()
+        .expect("the record")
+        .push((url.clone(), cookie));
+    let Some(hop) = CHAIN.iter().find(|h| h.url == url) else {
+        return "ok".into_response();
+    };
+    let mut headers = HeaderMap::new();
+    for c in hop.set_cookies {
+        headers.append(header::SET_COOKIE, c.parse().expect("a header value"));
+    }
+    match hop.location {
+        Some(to) => {
+            headers.insert(header::LOCATION, to.parse().expect("a header value"));
+            (StatusCode::FOUND, headers, "").into_response()
+        }
+        None => (StatusCode::OK, headers, "ok").into_response(),
+    }
+}
+
+/// The request's URL without its query: a proxy request carries it whole
+/// (absolute form); a direct one has only the path and a `Host` header.
+fn absolute_url(request: &Request<Body>) -> String {
+    let uri = request.uri();
+    let authority = match uri.authority() {
+        Some(a) => a.to_string(),
+        None => request
+            .headers()
+            .get(header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or("")
+            .to_string(),
+    };
+    format!("http://{authority}{}", uri.path())
+}
