@@ -34,15 +34,20 @@ HEAD
     sed 's/^/- /' "testdata/tools/$tool/made-by.txt"
   done
   cat <<'TAIL'
-- extension/cookies.txt: hand-made. No tool installed here writes what
+- handmade/extension.txt: hand-made. No tool installed here writes what
   browser-extension exports write (a UTF-8 byte-order mark, CRLF line ends,
   fractional expiries such as 2106432000.561, a trailing TAB making 8
   fields, an expiry of -1, #HttpOnly_ lines); the file has each of these.
-- extension/sent-by-curl.txt, extension/sent-by-wget.txt: the Cookie header
-  curl and wget sent to each probe URL after loading extension/cookies.txt
-  (same commands as for sent.txt above). Python and yt-dlp refuse that file
-  ("does not look like a Netscape format cookies file": the byte-order mark
-  breaks their first-line check).
+- handmade/comments.txt: hand-made, for how curl reads comments: a
+  byte-order mark before the first cookie line, comments indented with
+  spaces and with a TAB, a commented-out cookie, #HttpOnly_ on a domain
+  cookie, a CR before a line end, no line end at the end.
+- handmade/NAME.sent-by-curl.txt, handmade/NAME.sent-by-wget.txt: the Cookie
+  header curl and wget sent to each probe URL after loading
+  handmade/NAME.txt (same commands as for sent.txt above). Python and
+  yt-dlp refuse both files whole ("does not look like a Netscape format
+  cookies file": their first line must start with "# Netscape HTTP Cookie
+  File" or "# HTTP Cookie File", byte-order mark excluded).
 TAIL
 } > testdata/tools/README.md
 exit $status

@@ -14,8 +14,9 @@ pub(crate) enum Direction {
     ToolToUs,
     /// This crate wrote the file; the tool loads it.
     UsToTool,
-    /// The hand-made browser-extension export, read by both.
-    Extension,
+    /// A hand-made file (`testdata/tools/handmade/<name>.txt`), read by
+    /// both.
+    Handmade(&'static str),
 }
 
 /// A difference that is the tool's own policy, not a loss in the file.
@@ -86,40 +87,65 @@ pub(crate) const KNOWN: &[Known] = &[
     },
     Known {
         tool: "wget",
-        direction: Direction::Extension,
+        direction: Direction::Handmade("extension"),
         difference: "+sid=s3ss10n",
         urls: &[WWW, ACCOUNT, OTHER_PORT],
         why: "wget reads a #HttpOnly_ line as a comment",
     },
     Known {
         tool: "wget",
-        direction: Direction::Extension,
+        direction: Direction::Handmade("extension"),
         difference: "+cart=3",
         urls: &[WWW, ACCOUNT, API, OTHER_PORT],
         why: "wget keeps a trailing TAB in the value (cart=3<TAB>); curl and this crate drop it",
     },
     Known {
         tool: "wget",
-        direction: Direction::Extension,
+        direction: Direction::Handmade("extension"),
         difference: "-cart=3\t",
         urls: &[WWW, ACCOUNT, API, OTHER_PORT],
         why: "as +cart=3",
     },
     Known {
         tool: "wget",
-        direction: Direction::Extension,
+        direction: Direction::Handmade("extension"),
         difference: "+acct=42",
         urls: &[ACCOUNT],
         why: "as +cart=3",
     },
     Known {
         tool: "wget",
-        direction: Direction::Extension,
+        direction: Direction::Handmade("extension"),
         difference: "-acct=42\t",
         urls: &[ACCOUNT],
         why: "as +cart=3",
     },
+    Known {
+        tool: "curl",
+        direction: Direction::Handmade("comments"),
+        difference: "+bom=first",
+        urls: &[WWW, ACCOUNT, API, OTHER_PORT],
+        why: BOM,
+    },
+    Known {
+        tool: "wget",
+        direction: Direction::Handmade("comments"),
+        difference: "+bom=first",
+        urls: &[WWW, ACCOUNT, API, OTHER_PORT],
+        why: BOM,
+    },
+    Known {
+        tool: "wget",
+        direction: Direction::Handmade("comments"),
+        difference: "+httponly=yes",
+        urls: &[WWW, ACCOUNT, API, OTHER_PORT],
+        why: "wget reads a #HttpOnly_ line as a comment",
+    },
 ];
+
+const BOM: &str = "curl and wget read a byte-order mark before the first cookie line as \
+    part of its domain, so that cookie never matches; this crate drops the mark (it is not \
+    text) and keeps the cookie";
 
 pub(crate) fn fixture_dir(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -114,7 +114,7 @@ fn the_extension_export_loads_as_curl_reads_it() {
     // trailing TAB; the file has what browser-extension exports write
     // (`testdata/tools/README.md`): a byte-order mark, CRLF, 8 fields,
     // fractional and negative expiries, #HttpOnly_.
-    let text = fixture("extension", "cookies.txt");
+    let text = fixture("handmade", "extension.txt");
     let mut jar = Jar::new();
     let report = jar
         .load_text_at(&text, Format::Netscape, LoadOptions::default(), NOW)
@@ -143,10 +143,33 @@ fn the_extension_export_loads_as_curl_reads_it() {
 }
 
 #[test]
-fn the_extension_export_sends_what_curl_and_wget_sent() {
-    let jar = load_strict("extension", &fixture("extension", "cookies.txt"), NOW);
-    for tool in ["curl", "wget"] {
-        let sent = read_sent(&fixture("extension", &format!("sent-by-{tool}.txt")));
-        assert_sends_as(tool, Direction::Extension, &jar, &sent, NOW);
+fn comments_and_a_byte_order_mark_load_as_curl_reads_them() {
+    // Hand-made: a byte-order mark before the first cookie line, comments
+    // indented with spaces and with a TAB (curl skips leading blanks), a
+    // commented-out cookie, #HttpOnly_ on a domain cookie, a CR before the
+    // line end, no line end after the last line.
+    let text = fixture("handmade", "comments.txt");
+    let jar = load_strict("comments.txt", &text, NOW);
+    assert_eq!(
+        describe_all(&jar),
+        [
+            "bom shop.example / DS",
+            "cr www.shop.example / HS",
+            "httponly shop.example / DSh",
+            "last www.shop.example / HS",
+        ]
+    );
+    let cr = jar.iter().find(|c| c.name() == "cr").unwrap();
+    assert_eq!(cr.value(), "yes", "the CR is not in the value");
+}
+
+#[test]
+fn the_handmade_files_send_what_curl_and_wget_sent() {
+    for name in ["extension", "comments"] {
+        let jar = load_strict(name, &fixture("handmade", &format!("{name}.txt")), NOW);
+        for tool in ["curl", "wget"] {
+            let sent = read_sent(&fixture("handmade", &format!("{name}.sent-by-{tool}.txt")));
+            assert_sends_as(tool, Direction::Handmade(name), &jar, &sent, NOW);
+        }
     }
 }

@@ -122,24 +122,21 @@ fn us_to_tool(tool: Tool) {
     );
 }
 
-/// The hand-made browser-extension export: the tool loads it; this crate
-/// sends what the tool sends. curl is the reference (the issue: "as curl
-/// treats them"). Python's and yt-dlp's loaders refuse the whole file.
-fn extension(tool: Tool) {
+/// A hand-made file (`testdata/tools/handmade/<name>.txt`): the tool loads
+/// it; this crate sends what the tool sends. curl is the reference (the
+/// issue: "as curl treats them"). Python's and yt-dlp's loaders refuse
+/// both files whole.
+fn handmade(tool: Tool, name: &'static str) {
     if require_tool(tool).is_none() {
         return;
     }
-    let path = fixture_dir("extension").join("cookies.txt");
+    let path = fixture_dir("handmade").join(format!("{name}.txt"));
     let server = Server::start();
     if matches!(tool, Tool::Python | Tool::YtDlp) {
         // The first line must match "#( Netscape)? HTTP Cookie File" from
-        // its first byte: the byte-order mark fails it.
+        // its first byte: a byte-order mark or a cookie there fails it.
         let (ok, output) = try_run(&tool.probe_commands(&server.proxy, &path, PROBES)[0]);
-        assert!(
-            !ok,
-            "{} now reads the extension export: {output}",
-            tool.name()
-        );
+        assert!(!ok, "{} now reads {name}.txt: {output}", tool.name());
         assert!(
             output.contains("does not look like a Netscape format cookies file"),
             "{output}"
@@ -149,19 +146,19 @@ fn extension(tool: Tool) {
     let sent = probe(tool, &server, &path);
     if writing_fixtures() {
         std::fs::write(
-            fixture_dir("extension").join(format!("sent-by-{}.txt", tool.name())),
+            fixture_dir("handmade").join(format!("{name}.sent-by-{}.txt", tool.name())),
             write_sent(&sent),
         )
         .unwrap();
     }
     let text = std::fs::read_to_string(&path).unwrap();
     let now = OffsetDateTime::now_utc();
-    let jar = load_strict("the extension export", &text, now);
-    assert_sends_as(tool.name(), Direction::Extension, &jar, &sent, now);
+    let jar = load_strict(name, &text, now);
+    assert_sends_as(tool.name(), Direction::Handmade(name), &jar, &sent, now);
 }
 
 macro_rules! live_tests {
-    ($($tool:ident: $to_us:ident, $to_tool:ident, $ext:ident;)*) => {$(
+    ($($tool:ident: $to_us:ident, $to_tool:ident, $ext:ident, $comments:ident;)*) => {$(
         #[test]
         fn $to_us() {
             tool_to_us(Tool::$tool);
@@ -172,14 +169,22 @@ macro_rules! live_tests {
         }
         #[test]
         fn $ext() {
-            extension(Tool::$tool);
+            handmade(Tool::$tool, "extension");
+        }
+        #[test]
+        fn $comments() {
+            handmade(Tool::$tool, "comments");
         }
     )*};
 }
 
 live_tests! {
-    Curl: curl_file_loaded_by_us_sends_what_curl_sends, our_file_makes_curl_send_what_we_send, curl_and_we_read_the_extension_export_alike;
-    Wget: wget_file_loaded_by_us_sends_what_wget_sends, our_file_makes_wget_send_what_we_send, wget_and_we_read_the_extension_export_alike;
-    Python: python_file_loaded_by_us_sends_what_python_sends, our_file_makes_python_send_what_we_send, python_and_we_read_the_extension_export_alike;
-    YtDlp: ytdlp_file_loaded_by_us_sends_what_ytdlp_sends, our_file_makes_ytdlp_send_what_we_send, ytdlp_and_we_read_the_extension_export_alike;
+    Curl: curl_file_loaded_by_us_sends_what_curl_sends, our_file_makes_curl_send_what_we_send,
+        curl_and_we_read_the_extension_export_alike, curl_and_we_read_comments_alike;
+    Wget: wget_file_loaded_by_us_sends_what_wget_sends, our_file_makes_wget_send_what_we_send,
+        wget_and_we_read_the_extension_export_alike, wget_and_we_read_comments_alike;
+    Python: python_file_loaded_by_us_sends_what_python_sends, our_file_makes_python_send_what_we_send,
+        python_refuses_the_extension_export, python_refuses_the_comments_file;
+    YtDlp: ytdlp_file_loaded_by_us_sends_what_ytdlp_sends, our_file_makes_ytdlp_send_what_we_send,
+        ytdlp_refuses_the_extension_export, ytdlp_refuses_the_comments_file;
 }
