@@ -1,6 +1,7 @@
 //! The real tools: how each logs in and saves its jar, how each loads a jar
 //! and sends its cookies, and whether it is installed.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -236,7 +237,10 @@ pub(crate) fn require_tool(tool: Tool) -> Option<String> {
             )
         }
         None => {
-            eprintln!(
+            // Straight to the stream, not eprintln!: the test harness
+            // captures that, and the note would not be seen.
+            let _ = writeln!(
+                std::io::stderr(),
                 "note: skipping, {} is not installed (CI installs it; see .ci/run)",
                 tool.name()
             );
