@@ -36,7 +36,7 @@ HEAD
   cat <<'TAIL'
 - handmade/extension.txt: hand-made. No tool installed here writes what
   browser-extension exports write (a UTF-8 byte-order mark, CRLF line ends,
-  fractional expiries such as 2106432000.561, a trailing TAB making 8
+  fractional expiries such as 1830000000.561, a trailing TAB making 8
   fields, an expiry of -1, #HttpOnly_ lines); the file has each of these.
 - handmade/comments.txt: hand-made, for how curl reads comments: a
   byte-order mark before the first cookie line, comments indented with

@@ -66,6 +66,13 @@ pub(crate) const KNOWN: &[Known] = &[
     },
     Known {
         tool: "wget",
+        direction: Direction::ToolToUs,
+        difference: "+tok=p3rs1st",
+        urls: &[OTHER_PORT],
+        why: "as pref: wget's host-only cookies are bound to their port",
+    },
+    Known {
+        tool: "wget",
         direction: Direction::UsToTool,
         difference: "+lsec=1",
         urls: &[LOCALHOST],

@@ -7,7 +7,7 @@
 use crate::compare::{assert_sends_as, fixture_dir, load_strict, write_sent, Direction};
 use crate::server::{Server, CHAIN, LOGIN, PROBES};
 use crate::tools::{require_tool, run, try_run, Tool};
-use cookiejar::{Format, Jar, SaveOptions};
+use cookiejar::{Format, Jar, NetscapeDialect, SaveOptions};
 use std::path::Path;
 use time::OffsetDateTime;
 use url::Url;
@@ -107,8 +107,15 @@ fn us_to_tool(tool: Tool) {
     }
     let dir = tempfile::tempdir().unwrap();
     let jar_path = dir.path().join("cookies.txt");
+    // wget reads #HttpOnly_ lines as comments: its dialect writes them
+    // plain.
     let options = SaveOptions {
         include_session_cookies: true,
+        netscape_dialect: match tool {
+            Tool::Wget => NetscapeDialect::Wget,
+            _ => NetscapeDialect::Curl,
+        },
+        ..SaveOptions::default()
     };
     jar.save(&jar_path, Format::Netscape, options).unwrap();
     let server = Server::start();

@@ -42,6 +42,9 @@ pub(crate) const CHAIN: &[Hop] = &[
             "cart=3; Domain=shop.example; Path=/",
             // Host-only, persistent.
             "pref=dark; Path=/; Expires=Wed, 01 Oct 2036 00:00:00 GMT",
+            // Host-only, persistent, HttpOnly: whether an HttpOnly line
+            // survives, apart from session handling.
+            "tok=p3rs1st; Path=/; HttpOnly; Expires=Wed, 01 Oct 2036 00:00:00 GMT",
         ],
     },
     Hop {
