@@ -7,12 +7,14 @@
                                                  request each URL once
 
 Every request goes to the HTTP proxy PROXY (the test's server on
-127.0.0.1), so that host names such as www.shop.example need no name
+127.0.0.1; https through CONNECT, with a self-signed certificate that is
+not verified), so that host names such as www.shop.example need no name
 resolution; the cookie engines key on the URL, not on the connection.
 """
 
 import http.cookiejar
 import shutil
+import ssl
 import sys
 import tempfile
 import urllib.request
@@ -35,14 +37,22 @@ def python_probe(proxy, path, urls):
 
 
 def python_opener(proxy, jar):
+    # The test server's certificate is self-signed: not verified.
     return urllib.request.build_opener(
-        urllib.request.ProxyHandler({"http": proxy}),
+        urllib.request.ProxyHandler({"http": proxy, "https": proxy}),
+        urllib.request.HTTPSHandler(context=ssl._create_unverified_context()),
         urllib.request.HTTPCookieProcessor(jar),
     )
 
 
 def ytdlp_params(proxy, path):
-    return {"proxy": proxy, "cookiefile": path, "quiet": True, "no_warnings": True}
+    return {
+        "proxy": proxy,
+        "cookiefile": path,
+        "nocheckcertificate": True,
+        "quiet": True,
+        "no_warnings": True,
+    }
 
 
 def ytdlp_login(proxy, path, url):

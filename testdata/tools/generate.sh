@@ -10,6 +10,17 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target}"
 
+# The test server's https certificate (self-signed, for 100 years; the
+# tools are told not to verify it). Kept once made, so that it does not
+# change with every run.
+if [ ! -f testdata/tools/tls/cert.pem ]; then
+  mkdir -p testdata/tools/tls
+  openssl req -x509 -newkey rsa:2048 -nodes -days 36500 \
+    -keyout testdata/tools/tls/key.pem -out testdata/tools/tls/cert.pem \
+    -subj "/CN=www.shop.example" \
+    -addext "subjectAltName=DNS:www.shop.example,DNS:api.shop.example,DNS:localhost" 2>/dev/null
+fi
+
 # CI=true: a missing tool fails instead of skipping (and writing nothing).
 CI=true COOKIEJAR_WRITE_FIXTURES=1 cargo test --quiet --all-features --test interop -- live:: >/tmp/interop-generate.log 2>&1
 status=$?
@@ -20,10 +31,12 @@ status=$?
 # Files written by the real tools
 
 Made by `testdata/tools/generate.sh`; tests/interop/ reads them. Every
-request went to the test server on 127.0.0.1 as an HTTP proxy, so the URLs
-name www.shop.example, api.shop.example and localhost on port 8443.
-`drive.py` is the Python side (`http.cookiejar`, yt-dlp). Per file: tool,
-version, command.
+request went to the test server on 127.0.0.1 as an HTTP proxy (`proxy.py`:
+https through CONNECT tunnels whose TLS it ends with the self-signed
+`tls/cert.pem` and `tls/key.pem`, a test-only key made by openssl in
+generate.sh), so the URLs name www.shop.example, api.shop.example and
+localhost on port 8443. `drive.py` is the Python side (`http.cookiejar`,
+yt-dlp). Per file: tool, version, command.
 
 HEAD
   if command -v dpkg-query >/dev/null; then

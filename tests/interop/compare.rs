@@ -30,6 +30,7 @@ pub(crate) struct Known {
     pub(crate) why: &'static str,
 }
 
+const HTTPS: &str = "https://www.shop.example:8443/";
 const WWW: &str = "http://www.shop.example:8443/";
 const ACCOUNT: &str = "http://www.shop.example:8443/account/settings";
 const API: &str = "http://api.shop.example:8443/";
@@ -96,21 +97,21 @@ pub(crate) const KNOWN: &[Known] = &[
         tool: "wget",
         direction: Direction::Handmade("extension"),
         difference: "+sid=s3ss10n",
-        urls: &[WWW, ACCOUNT, OTHER_PORT],
+        urls: &[HTTPS, WWW, ACCOUNT, OTHER_PORT],
         why: "wget reads a #HttpOnly_ line as a comment",
     },
     Known {
         tool: "wget",
         direction: Direction::Handmade("extension"),
         difference: "+cart=3",
-        urls: &[WWW, ACCOUNT, API, OTHER_PORT],
+        urls: &[HTTPS, WWW, ACCOUNT, API, OTHER_PORT],
         why: "wget keeps a trailing TAB in the value (cart=3<TAB>); curl and this crate drop it",
     },
     Known {
         tool: "wget",
         direction: Direction::Handmade("extension"),
         difference: "-cart=3\t",
-        urls: &[WWW, ACCOUNT, API, OTHER_PORT],
+        urls: &[HTTPS, WWW, ACCOUNT, API, OTHER_PORT],
         why: "as +cart=3",
     },
     Known {
@@ -131,21 +132,21 @@ pub(crate) const KNOWN: &[Known] = &[
         tool: "curl",
         direction: Direction::Handmade("comments"),
         difference: "+bom=first",
-        urls: &[WWW, ACCOUNT, API, OTHER_PORT],
+        urls: &[HTTPS, WWW, ACCOUNT, API, OTHER_PORT],
         why: BOM,
     },
     Known {
         tool: "wget",
         direction: Direction::Handmade("comments"),
         difference: "+bom=first",
-        urls: &[WWW, ACCOUNT, API, OTHER_PORT],
+        urls: &[HTTPS, WWW, ACCOUNT, API, OTHER_PORT],
         why: BOM,
     },
     Known {
         tool: "wget",
         direction: Direction::Handmade("comments"),
         difference: "+httponly=yes",
-        urls: &[WWW, ACCOUNT, API, OTHER_PORT],
+        urls: &[HTTPS, WWW, ACCOUNT, API, OTHER_PORT],
         why: "wget reads a #HttpOnly_ line as a comment",
     },
 ];
