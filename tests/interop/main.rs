@@ -7,10 +7,10 @@
 //!   with what this crate sends after loading the same file. These run
 //!   everywhere, with no tool installed.
 //! - `live`: the same against the tools themselves, when installed, through
-//!   a login redirect chain served on 127.0.0.1 (`server`); and the other
-//!   way: a file this crate saved, given to the tool, makes it send what
-//!   this crate sends. Outside CI a missing tool skips with a note; under
-//!   `CI=true` it fails.
+//!   a login redirect chain served on 127.0.0.1 over http and https
+//!   (`server`, `testdata/tools/proxy.py`); and the other way: a file this
+//!   crate saved, given to the tool, makes it send what this crate sends.
+//!   Outside CI a missing tool skips with a note; under `CI=true` it fails.
 //!
 //! Sends are compared as sets of `name=value` pairs: the order of cookies
 //! in a `Cookie` header differs between tools and no server may rely on it
