@@ -12,7 +12,7 @@ mod rewrite;
 mod store;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use cookiejar::{Format, RequestContext};
+use cookiejar::{Format, NetscapeDialect, RequestContext};
 use jarfile::Failure;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,7 +26,7 @@ remove; it does not rewrite a file whose cookies did not change. Expired
 cookies are dropped when a file is read, and every command says how many.
 A rewritten cookies.txt keeps its cookies and its line ends (LF or CRLF) but
 not its comment lines; the command says so when it had some. convert writes
-LF, curl's dialect (#HttpOnly_ lines) unless --wget.
+LF, curl's dialect (#HttpOnly_ lines) unless --wget or --python.
 
 Output: names, values and domains are printed with control characters and
 invisible format characters escaped (\\x01, \\u{9b}), so that a cookie cannot
@@ -124,6 +124,9 @@ enum Command {
         /// Write cookies.txt for wget, which reads curl's `#HttpOnly_` lines as comments: HttpOnly cookies become plain lines (the flag is lost).
         #[arg(long)]
         wget: bool,
+        /// Write cookies.txt for Python's http.cookiejar, which reads a session cookie's expiry 0 as expired: session cookies get an empty expiry (curl and wget then drop them).
+        #[arg(long, conflicts_with = "wget")]
+        python: bool,
     },
     /// Remove expired cookies from a jar file (session cookies are kept).
     Purge {
@@ -243,6 +246,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             lenient,
             session,
             wget,
+            python,
         } => {
             let format = match to {
                 Some(FileFormat::Json) => Format::Json,
@@ -255,7 +259,11 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
                 format,
                 lenient: *lenient,
                 keep_session: !session.drop_session,
-                wget: *wget,
+                dialect: match (*wget, *python) {
+                    (true, _) => NetscapeDialect::Wget,
+                    (_, true) => NetscapeDialect::Python,
+                    _ => NetscapeDialect::Curl,
+                },
                 json: cli.json,
             };
             rewrite::convert(&convert, now)

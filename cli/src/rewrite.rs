@@ -15,7 +15,7 @@ pub(crate) struct Convert<'a> {
     pub(crate) format: Format,
     pub(crate) lenient: bool,
     pub(crate) keep_session: bool,
-    pub(crate) wget: bool,
+    pub(crate) dialect: NetscapeDialect,
     pub(crate) json: bool,
 }
 
@@ -27,11 +27,7 @@ pub(crate) fn convert(c: &Convert<'_>, now: OffsetDateTime) -> Result<u8, Failur
         path: c.output,
         format: c.format,
         keep_session: c.keep_session,
-        dialect: if c.wget {
-            NetscapeDialect::Wget
-        } else {
-            NetscapeDialect::Curl
-        },
+        dialect: c.dialect,
         line_ending: LineEnding::Lf,
     };
     // The output may be a jar another command is updating.

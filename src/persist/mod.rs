@@ -56,19 +56,29 @@ impl Format {
     }
 }
 
-/// Which program's reading of `cookies.txt` to write for.
+/// Which program's reading of `cookies.txt` to write for. The tools agree
+/// on the seven fields but not on two details: how an `HttpOnly` cookie is
+/// marked, and how a session cookie's expiry is written.
+///
+/// | dialect | `HttpOnly` cookie | session cookie's expiry | read as written by |
+/// | --- | --- | --- | --- |
+/// | `Curl` | `#HttpOnly_` line | `0` | curl, yt-dlp, browser extensions, this crate |
+/// | `Wget` | plain line (the flag is lost) | `0` | wget (it reads `#HttpOnly_` lines as comments) |
+/// | `Python` | `#HttpOnly_` line | empty | Python's `http.cookiejar` (it reads `0` as expired in 1970), yt-dlp, this crate |
+///
+/// Each is measured against the real tool in `tests/interop/`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum NetscapeDialect {
-    /// curl's: an `HttpOnly` cookie's line starts with `#HttpOnly_`.
-    /// curl, yt-dlp, Python's `http.cookiejar` (which then skips it),
-    /// browser extensions and this crate read it.
+    /// curl's.
     #[default]
     Curl,
-    /// wget's: wget reads a `#HttpOnly_` line as a comment and would lose
-    /// the cookie, so `HttpOnly` cookies are written as plain lines. The
-    /// flag itself is lost; [`SaveReport::http_only_unmarked`] counts them.
+    /// wget's: `HttpOnly` cookies are written as plain lines;
+    /// [`SaveReport::http_only_unmarked`] counts them.
     Wget,
+    /// Python's `http.cookiejar.MozillaCookieJar`: a session cookie's
+    /// expiry is empty (curl and wget then drop the session cookie).
+    Python,
 }
 
 /// The line ending a `cookies.txt` is written with.

@@ -11,6 +11,7 @@
 //! | what | who writes it | read as |
 //! | --- | --- | --- |
 //! | expiry `0` | curl, wget, yt-dlp | session cookie |
+//! | a comment indented by blanks | hand edits; curl skips the blanks | comment |
 //! | empty expiry | Python's `MozillaCookieJar` | session cookie |
 //! | `host:port` domain | wget, for a non-default port | the host (RFC 6265 section 8.5: ports are not part of a cookie's identity) |
 //! | fractional expiry | browser extensions | rounded down |
@@ -48,8 +49,12 @@ pub(crate) fn write(cookies: &[&Cookie], options: SaveOptions, report: &mut Save
         }
         // Expiry 0 means "session", so a cookie that expires in the first
         // second of 1970 (it is expired and never saved anyway) is not 0.
-        let expires = c.expiry_time().map_or(0, |t| t.unix_timestamp().max(1));
-        let marked = c.http_only() && options.netscape_dialect == NetscapeDialect::Curl;
+        let expires = match (c.expiry_time(), options.netscape_dialect) {
+            (Some(t), _) => t.unix_timestamp().max(1).to_string(),
+            (None, NetscapeDialect::Python) => String::new(),
+            (None, _) => "0".to_owned(),
+        };
+        let marked = c.http_only() && options.netscape_dialect != NetscapeDialect::Wget;
         let _ = write!(
             out,
             "{}{}{}\t{}\t{}\t{}\t{}\t{}\t{}{eol}",
@@ -117,7 +122,9 @@ pub(crate) fn read(reader: &mut impl BufRead, staging: &mut Staging<'_>) -> Resu
         if text.trim().is_empty() {
             continue;
         }
-        if text.starts_with('#') {
+        // curl skips leading blanks: `  # note` and `\t# note` are comments.
+        if text.trim_start().starts_with('#') {
+            let text = text.trim_start();
             let magic = number == 1 && text.trim_end() == MAGIC;
             let ours = text.starts_with("# Written by cookiejar.");
             staging.report.comment_lines += usize::from(!magic && !ours);

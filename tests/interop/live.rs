@@ -108,11 +108,13 @@ fn us_to_tool(tool: Tool) {
     let dir = tempfile::tempdir().unwrap();
     let jar_path = dir.path().join("cookies.txt");
     // wget reads #HttpOnly_ lines as comments: its dialect writes them
-    // plain.
+    // plain. Python reads a session cookie's expiry 0 as 1970: its
+    // dialect writes it empty.
     let options = SaveOptions {
         include_session_cookies: true,
         netscape_dialect: match tool {
             Tool::Wget => NetscapeDialect::Wget,
+            Tool::Python => NetscapeDialect::Python,
             _ => NetscapeDialect::Curl,
         },
         ..SaveOptions::default()

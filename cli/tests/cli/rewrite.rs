@@ -162,6 +162,14 @@ fn convert_keeps_session_cookies_unless_told() {
             && text.contains("www.example.com\tFALSE\t/\tTRUE\t0\tsid\tS1"),
         "{text}"
     );
+    // For Python's http.cookiejar, which reads expiry 0 as 1970.
+    let (code, _, _) = run(&["convert", "--python", &p("curl.txt"), &p("python.txt")]);
+    assert_eq!(code, 0);
+    let text = std::fs::read_to_string(p("python.txt")).unwrap();
+    assert!(
+        text.contains("#HttpOnly_www.example.com\tFALSE\t/\tTRUE\t\tsid\tS1"),
+        "{text}"
+    );
     let (code, out, err) = run(&["convert", "--drop-session", &p("curl.txt"), &p("y.txt")]);
     assert_eq!(code, 0);
     assert!(out.starts_with("wrote 3 cookies to "), "{out}");
