@@ -352,3 +352,19 @@ fn tool_quirks_in_cookies_txt() {
         ]
     );
 }
+
+/// A load reports the format it read, detected from the first bytes when
+/// the caller named none, so that a program writing the file back keeps
+/// it without reading the file twice.
+#[test]
+fn loads_report_the_format_they_read() {
+    let json = json_file(&[&json_cookie("a", "1", "")]);
+    let netscape = "\u{feff}  \na.example\tFALSE\t/\tFALSE\t0\ta\t1\n";
+    for (text, want) in [(json.as_str(), Format::Json), (netscape, Format::Netscape)] {
+        let mut jar = Jar::new();
+        let report = jar
+            .load_reader_at(text.as_bytes(), None, LoadOptions::default(), NOW)
+            .unwrap();
+        assert_eq!((report.format, report.loaded), (Some(want), 1), "{text}");
+    }
+}

@@ -14,7 +14,6 @@ use cookiejar::{
 };
 use serde_json::{json, Value};
 use std::collections::HashSet;
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use time::OffsetDateTime;
@@ -145,21 +144,18 @@ pub(crate) fn open(
         line_ending: LineEnding::Lf,
         comments: 0,
     };
-    // The format is needed to write the file back, and a load does not
-    // report it: it is read from the first bytes, as the load does.
-    file.format = match sniff(path) {
-        Ok(format) => format,
-        Err(e) if may_be_new && e.kind() == std::io::ErrorKind::NotFound => return Ok((jar, file)),
-        Err(e) => return Err(Failure(3, format!("cannot read {}: {e}", path.display()))),
-    };
-    file.existed = true;
     let options = LoadOptions {
         lenient,
         ..LoadOptions::default()
     };
-    let report = jar
-        .load_at(path, options, now)
-        .map_err(|e| Failure(3, load_failure(path, &e, lenient, now)))?;
+    let report = match jar.load_at(path, options, now) {
+        Ok(report) => report,
+        Err(e) if may_be_new && e.is_not_found() => return Ok((jar, file)),
+        Err(e) => return Err(Failure(3, load_failure(path, &e, lenient, now))),
+    };
+    file.existed = true;
+    // A rewrite keeps the format the load read the file as.
+    file.format = report.format.unwrap_or(file.format);
     file.expired = report.expired;
     file.skipped_count = report.skipped_count;
     file.skipped = report.skipped;
@@ -180,15 +176,6 @@ pub(crate) fn open(
         ));
     }
     Ok((jar, file))
-}
-
-/// The format of a file, from its first bytes.
-fn sniff(path: &Path) -> std::io::Result<Format> {
-    let mut start = Vec::with_capacity(4096);
-    std::fs::File::open(path)?
-        .take(4096)
-        .read_to_end(&mut start)?;
-    Ok(Format::detect_bytes(&start))
 }
 
 /// The message for a failed load; in strict mode, whether a lenient load

@@ -78,6 +78,12 @@ impl LoadError {
     pub fn location(&self) -> Option<&Location> {
         self.0 .1.as_ref()
     }
+
+    /// True if the load failed because the file does not exist (a first
+    /// run; see [`Jar::load_or_empty_at`](crate::Jar::load_or_empty_at)).
+    pub fn is_not_found(&self) -> bool {
+        matches!(self.kind(), LoadErrorKind::Io(e) if e.kind() == io::ErrorKind::NotFound)
+    }
 }
 
 /// The wording of a refusal for a cookie read from a file, where

@@ -183,6 +183,7 @@ pub(crate) fn load(
         mut report,
         ..
     } = staging;
+    report.format = Some(format);
     apply(jar, cookies, options, now, &mut report);
     Ok(report)
 }

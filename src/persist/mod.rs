@@ -213,6 +213,11 @@ pub struct LoadReport {
     pub skipped: Vec<LoadError>,
     /// In lenient mode, how many entries were skipped in all.
     pub skipped_count: usize,
+    /// The format the file was read as (detected from its first bytes when
+    /// the call did not name one), which a program writing it back keeps.
+    /// `None` only in a report no load made (a missing file's
+    /// [`Jar::load_or_empty_at`]).
+    pub format: Option<Format>,
     /// The line ending of a `cookies.txt` (the one most of its lines had).
     pub line_ending: LineEnding,
     /// Comment lines of a `cookies.txt` other than its first line (the
@@ -364,8 +369,7 @@ impl Jar {
         now: OffsetDateTime,
     ) -> Result<LoadReport, LoadError> {
         match self.load_at(path, options, now) {
-            Err(e) if matches!(e.kind(), LoadErrorKind::Io(io) if io.kind() == io::ErrorKind::NotFound) =>
-            {
+            Err(e) if e.is_not_found() => {
                 if !options.merge {
                     self.clear();
                 }
