@@ -5,7 +5,7 @@
 //! created, what the clock says now) is brought within what the jar would
 //! have stored.
 
-use super::{host, rules, Jar, Profile, Rejection, Stored, MAX_AGE_CAP};
+use super::{host, rules, Jar, Profile, Rejection, Stored};
 use crate::cookie::{clamp_instant, to_nanos, Cookie};
 use crate::parse::SameSite;
 use std::sync::atomic::Ordering;
@@ -75,13 +75,7 @@ impl Jar {
         let last_access = clamp_instant(c.last_access_time().min(now));
         c.last_access_time
             .store(to_nanos(last_access), Ordering::Relaxed);
-        c.expiry_time = c.expiry_time.map(|t| {
-            let t = clamp_instant(t);
-            match (bis, now.checked_add(MAX_AGE_CAP)) {
-                (true, Some(cap)) => t.min(clamp_instant(cap)),
-                _ => t,
-            }
-        });
+        c.expiry_time = c.expiry_time.map(|t| rules::kept_expiry(t, now, bis));
         Ok(c)
     }
 

@@ -2,7 +2,25 @@
 //! or a jar file, so that both paths refuse the same cookies for the same
 //! reason.
 
-use super::Rejection;
+use super::{Rejection, MAX_AGE_CAP};
+use crate::cookie::clamp_instant;
+use time::OffsetDateTime;
+
+/// A cookie's expiry as the jar keeps it: within what every jar format
+/// can write, and under RFC 6265bis (`capped`) at most 400 days after `now`
+/// (sections 5.6.1 and 5.6.2: "the user agent MUST limit the maximum value
+/// of the Expires attribute").
+pub(crate) fn kept_expiry(
+    expiry: OffsetDateTime,
+    now: OffsetDateTime,
+    capped: bool,
+) -> OffsetDateTime {
+    let expiry = clamp_instant(expiry);
+    match (capped, now.checked_add(MAX_AGE_CAP)) {
+        (true, Some(cap)) => expiry.min(clamp_instant(cap)),
+        _ => expiry,
+    }
+}
 
 /// RFC 6265bis section 4.1.3: the name prefixes, matched without regard to
 /// ASCII case (section 5.7 steps 20 and 21).

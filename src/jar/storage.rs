@@ -4,9 +4,9 @@
 
 use super::{
     default_path, host, path_match, rfc2109, rules, Jar, Profile, Rejection, Request,
-    RequestContext, Stored, MAX_AGE_CAP,
+    RequestContext, Stored,
 };
-use crate::cookie::{clamp_instant, to_nanos, Cookie, Rfc2109Attributes, LATEST};
+use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes, LATEST};
 use crate::parse::{SameSite, SetCookie};
 use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
@@ -129,13 +129,7 @@ impl Jar {
             (None, Some(expires)) => Some(expires),
             (None, None) => None,
         };
-        // Every instant within what the jar's files can hold.
-        let expiry_time = expiry_time.map(clamp_instant);
-        // RFC 6265bis section 5.6.1/5.6.2: at most 400 days ahead.
-        let expiry_time = match (bis, expiry_time, now.checked_add(MAX_AGE_CAP)) {
-            (true, Some(t), Some(cap)) => Some(t.min(cap)),
-            (_, t, _) => t,
-        };
+        let expiry_time = expiry_time.map(|t| rules::kept_expiry(t, now, bis));
         // Step 4: the domain-attribute, as the profile reads it. RFC 2109
         // section 4.1 allows quoted attribute values.
         let domain_attribute = match self.profile {
