@@ -14,6 +14,10 @@ mod shared;
 #[cfg(feature = "http")]
 pub mod http;
 
+/// Importing Firefox and Chromium profiles (feature `browser`).
+#[cfg(feature = "browser")]
+pub mod import;
+
 pub use cookie::Cookie;
 pub use jar::{
     default_path, domain_match, path_match, Exclusion, Explained, Jar, JarBuilder, Limits, Profile,

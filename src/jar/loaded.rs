@@ -79,6 +79,12 @@ impl Jar {
         Ok(c)
     }
 
+    /// The registrable domain (eTLD+1) of `host` under the jar's public
+    /// suffix list: the site an import summarizes and filters by.
+    pub(crate) fn site_of<'a>(&self, host: &'a str) -> &'a str {
+        host::registrable_domain(self.psl.as_ref(), host)
+    }
+
     /// Stores a cookie that [`Jar::admit_loaded`] returned. An expired
     /// cookie is dropped (`Stored::Expired`). If the jar already holds a
     /// cookie with the same name, domain, path and host-only flag, the one
