@@ -5,7 +5,7 @@
 //! created, what the clock says now) is brought within what the jar would
 //! have stored.
 
-use super::{host, rules, Jar, Profile, Rejection, Stored};
+use super::{host, rules, ChangeKind, Jar, Profile, Rejection, Stored};
 use crate::cookie::{clamp_instant, to_nanos, Cookie};
 use crate::parse::SameSite;
 use std::sync::atomic::Ordering;
@@ -118,7 +118,15 @@ impl Jar {
             None => false,
         };
         let id = self.store.insert(key.clone(), cookie, creation_seq);
-        let (evicted, lost_new) = self.store.enforce(&key, &self.limits, now, id);
+        if let Some(entry) = self.store.get(id) {
+            self.emit(ChangeKind::Loaded, &entry.cookie);
+        }
+        let listener = &self.listener;
+        let (evicted, lost_new) = self
+            .store
+            .enforce(&key, &self.limits, now, id, &mut |c, why| {
+                super::emit(listener, why.into(), c)
+            });
         if lost_new {
             return Err(Rejection::NoRoom);
         }

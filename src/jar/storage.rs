@@ -3,7 +3,7 @@
 //! replaces one, deletes one, or is refused with the rule that refused it.
 
 use super::{
-    default_path, host, path_match, rfc2109, rules, Jar, Profile, Rejection, Request,
+    default_path, host, path_match, rfc2109, rules, ChangeKind, Jar, Profile, Rejection, Request,
     RequestContext, Stored,
 };
 use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes, LATEST};
@@ -262,8 +262,16 @@ impl Jar {
                 return Ok(Stored::Expired);
             }
             let id = self.store.insert(key.clone(), cookie, None);
+            if let Some(entry) = self.store.get(id) {
+                self.emit(ChangeKind::Added, &entry.cookie);
+            }
             // Step 12: eviction.
-            let (evicted, lost_new) = self.store.enforce(&key, &self.limits, now, id);
+            let listener = &self.listener;
+            let (evicted, lost_new) =
+                self.store
+                    .enforce(&key, &self.limits, now, id, &mut |c, why| {
+                        super::emit(listener, why.into(), c)
+                    });
             if lost_new {
                 return Err(Rejection::NoRoom);
             }
@@ -274,13 +282,18 @@ impl Jar {
             return Err(Rejection::OverwritesHttpOnly);
         }
         if cookie.is_expired_at(now) {
-            self.store.remove(id);
+            if let Some(entry) = self.store.remove(id) {
+                self.emit(ChangeKind::DeletedByServer, &entry.cookie);
+            }
             return Ok(Stored::Deleted);
         }
         // Step 11.3: keep the old creation time; the count is unchanged, so
         // no limit can be newly exceeded.
         cookie.creation_time = old.cookie.creation_time;
         self.store.replace(id, cookie);
+        if let Some(entry) = self.store.get(id) {
+            self.emit(ChangeKind::Replaced, &entry.cookie);
+        }
         Ok(Stored::Replaced { evicted: 0 })
     }
 }
