@@ -380,6 +380,8 @@ pub(crate) fn cookie(
         http_only,
         same_site,
         partitioned,
+        // Partitioned rows are reported as skipped before this point.
+        partition_key: None,
         rfc2109: Rfc2109Attributes::LOADED,
     }
 }
