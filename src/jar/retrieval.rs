@@ -121,7 +121,9 @@ impl Jar {
             let mut ids = self.matching(&request, context, now);
             let (written, _) = self.write_header(&mut ids);
             header.push_str(&written);
-            self.store.touch_all(&ids, now);
+            if self.record_access {
+                self.store.touch_all(&ids, now);
+            }
             return ids.len();
         }
         SENT.with(|sent| match sent.try_borrow_mut() {
@@ -158,7 +160,12 @@ impl Jar {
         sent.sort_unstable();
         let limit = self.limits.max_header_bytes;
         header.reserve(bytes.min(limit));
-        let first = self.store.reserve_seqs(sent.len());
+        // One step of the shared clock for all the ticks (none for a jar
+        // that does not record access: its clock moves only on stores).
+        let first = match self.record_access {
+            true => self.store.reserve_seqs(sent.len()),
+            false => 0,
+        };
         let now_nanos = crate::cookie::to_nanos(now);
         let mut count = 0;
         for key in sent.iter() {
@@ -182,7 +189,9 @@ impl Jar {
                 continue;
             }
             // Step 3: the last-access-time of the cookies sent.
-            self.store.touch(entry, first + count, now_nanos);
+            if self.record_access {
+                self.store.touch(entry, first + count, now_nanos);
+            }
             count += 1;
         }
         count as usize
@@ -312,6 +321,9 @@ impl Jar {
         }
         if c.is_expired_at(now) {
             return Some(Exclusion::Expired);
+        }
+        if c.partition_key.is_some() && !self.in_partition(c, request, &context) {
+            return Some(Exclusion::OtherPartition);
         }
         // RFC 6265bis section 5.8.3 step 1: SameSite. "Default" is sent like
         // "None": a programmatic client has no browsing context to be
