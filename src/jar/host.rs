@@ -14,13 +14,21 @@ use url::{Host, Url};
 /// URL without a host (`data:`, `file:`).
 pub(crate) fn canonical_request_host(url: &Url) -> Option<(Cow<'_, str>, bool)> {
     match url.host()? {
-        Host::Domain(d) if d.bytes().any(|b| b.is_ascii_uppercase()) => {
+        // A special scheme's host is already lower case (the URL standard's
+        // domain-to-ASCII); only an opaque host may hold upper case.
+        Host::Domain(d) if !is_special(url) && d.bytes().any(|b| b.is_ascii_uppercase()) => {
             Some((Cow::Owned(d.to_ascii_lowercase()), false))
         }
         Host::Domain(d) => Some((Cow::Borrowed(d), false)),
         Host::Ipv4(ip) => Some((Cow::Owned(ip.to_string()), true)),
         Host::Ipv6(ip) => Some((Cow::Owned(ip.to_string()), true)),
     }
+}
+
+/// A special scheme of the URL standard, whose hosts the `url` crate
+/// parses: lower case, and an IP address never left as a domain.
+pub(crate) fn is_special(url: &Url) -> bool {
+    matches!(url.scheme(), "http" | "https" | "ws" | "wss" | "ftp")
 }
 
 /// Canonicalizes a `Domain` attribute value (RFC 6265 section 5.2.3 lower
@@ -357,5 +365,32 @@ mod tests {
             let (host, _) = canonical_request_host(&url).unwrap();
             assert_eq!(is_secure_origin(&url, &host), want, "{url}");
         }
+    }
+
+    #[test]
+    fn special_scheme_hosts_come_lower_case_and_ip_literals_as_ips() {
+        // What `canonical_request_host` and `Request::ip_literal` rely on.
+        for url in [
+            "http://EXAMPLE.com/",
+            "https://Www.B\u{dc}cher.de/",
+            "ws://A.b/",
+            "ftp://X.Y/",
+        ] {
+            let url = Url::parse(url).unwrap();
+            let host = url.host_str().unwrap();
+            assert_eq!(host, host.to_ascii_lowercase(), "{url}");
+        }
+        for url in [
+            "http://127.1/",
+            "https://0x7f.0.0.1/",
+            "http://[::1]/",
+            "wss://1.2.3.4/",
+        ] {
+            let url = Url::parse(url).unwrap();
+            assert!(!matches!(url.host(), Some(Host::Domain(_))), "{url}");
+        }
+        let opaque = Url::parse("foo://EXAMPLE.com/").unwrap();
+        let (host, _) = canonical_request_host(&opaque).unwrap();
+        assert_eq!(host, "example.com");
     }
 }

@@ -292,7 +292,9 @@ impl<'u> Request<'u> {
     fn new(url: &'u Url) -> Option<Self> {
         let (host, is_ip) = host::canonical_request_host(url)?;
         let secure = host::is_secure_origin(url, &host);
-        let ip_literal = is_ip || host::is_ip_literal(&host);
+        // A special scheme's domain is never an IP literal (the URL parser
+        // made it an address).
+        let ip_literal = is_ip || (!host::is_special(url) && host::is_ip_literal(&host));
         Some(Request {
             url,
             host,

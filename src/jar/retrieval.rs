@@ -42,6 +42,17 @@ impl SortKey {
             id,
         }
     }
+
+    /// The same order when the creation sequence follows creation time
+    /// ([`store::Store::creation_follows_seq`]): no instant to convert.
+    fn by_seq(id: Id, e: &store::Entry) -> SortKey {
+        let shorter_path = u32::MAX - u32::try_from(e.cookie.path.len()).unwrap_or(u32::MAX);
+        SortKey {
+            order: u128::from(shorter_path) << 96 | u128::from(e.creation_seq),
+            creation_seq: 0,
+            id,
+        }
+    }
 }
 
 impl Jar {
@@ -118,7 +129,7 @@ impl Jar {
         };
         if self.profile == Profile::Rfc2109 {
             // RFC 2109 section 4.3.4 adds `$Version` and attributes.
-            let mut ids = self.matching(&request, context, now);
+            let mut ids = self.matching(&request, &context, now);
             let (written, _) = self.write_header(&mut ids);
             header.push_str(&written);
             if self.record_access {
@@ -127,8 +138,8 @@ impl Jar {
             return ids.len();
         }
         SENT.with(|sent| match sent.try_borrow_mut() {
-            Ok(mut sent) => self.write_matching(&request, context, now, header, &mut sent),
-            Err(_) => self.write_matching(&request, context, now, header, &mut Vec::new()),
+            Ok(mut sent) => self.write_matching(&request, &context, now, header, &mut sent),
+            Err(_) => self.write_matching(&request, &context, now, header, &mut Vec::new()),
         })
     }
 
@@ -139,19 +150,23 @@ impl Jar {
     fn write_matching(
         &self,
         request: &Request<'_>,
-        context: RequestContext,
+        context: &RequestContext,
         now: OffsetDateTime,
         header: &mut String,
         sent: &mut Vec<SortKey>,
     ) -> usize {
         let key = self.bucket_key(request);
         sent.clear();
+        let sort_key = match self.store.creation_follows_seq() {
+            true => SortKey::by_seq,
+            false => SortKey::new,
+        };
         let mut bytes = 0;
         for (id, e) in self.store.bucket_entries(key) {
             let c = &e.cookie;
             if self.exclusion(c, request, context, now).is_none() {
                 bytes += c.name.len() + c.value.len() + 3;
-                sent.push(SortKey::new(id, e));
+                sent.push(sort_key(id, e));
             }
         }
         // Step 2: longer paths first, then earlier creation times (then
@@ -265,7 +280,7 @@ impl Jar {
     pub(super) fn matching(
         &self,
         request: &Request<'_>,
-        context: RequestContext,
+        context: &RequestContext,
         now: OffsetDateTime,
     ) -> Vec<Id> {
         let key = self.bucket_key(request);
@@ -292,7 +307,7 @@ impl Jar {
         &self,
         c: &Cookie,
         request: &Request<'_>,
-        context: RequestContext,
+        context: &RequestContext,
         now: OffsetDateTime,
     ) -> Option<Exclusion> {
         if c.host_only && *c.domain != *request.host {
@@ -322,7 +337,7 @@ impl Jar {
         if c.is_expired_at(now) {
             return Some(Exclusion::Expired);
         }
-        if c.partition_key.is_some() && !self.in_partition(c, request, &context) {
+        if c.partition_key.is_some() && !self.in_partition(c, request, context) {
             return Some(Exclusion::OtherPartition);
         }
         // RFC 6265bis section 5.8.3 step 1: SameSite. "Default" is sent like
@@ -380,7 +395,7 @@ impl Jar {
         let Some(request) = Request::new(url) else {
             return Vec::new();
         };
-        let mut sent = self.matching(&request, context, now);
+        let mut sent = self.matching(&request, &context, now);
         let (_, mut left_out) = self.write_header(&mut sent);
         left_out.sort_unstable();
         let key = self.bucket_key(&request);
@@ -397,7 +412,7 @@ impl Jar {
             .store
             .bucket_entries(key)
             .filter_map(|(id, e)| {
-                let exclusion = match self.exclusion(&e.cookie, &request, context, now) {
+                let exclusion = match self.exclusion(&e.cookie, &request, &context, now) {
                     Some(exclusion) => exclusion,
                     None if left_out.binary_search(&id).is_ok() => Exclusion::HeaderFull,
                     None => return None,
@@ -479,13 +494,21 @@ mod tests {
             cross_site in any::<bool>(),
             http_api in any::<bool>(),
             later in 0..4i64,
+            monotone_clock in any::<bool>(),
         ) {
             let limits = Limits { max_header_bytes: cap, ..Limits::default() };
             let mut jar = Jar::builder().limits(limits).build();
-            for (host, h, minute) in &cookies {
+            for (k, (host, h, minute)) in cookies.iter().enumerate() {
                 let url = Url::parse(HOSTS[*host]).unwrap();
-                let _ = jar.set_cookie_at(&url, h, NOW + time::Duration::minutes(*minute));
+                // A clock that only goes forward (the sort by sequence
+                // number) or one that goes back and forth (by time).
+                let minute = match monotone_clock {
+                    true => k as i64,
+                    false => *minute,
+                };
+                let _ = jar.set_cookie_at(&url, h, NOW + time::Duration::minutes(minute));
             }
+            prop_assert!(!monotone_clock || jar.store.creation_follows_seq());
             let url = Url::parse(HOSTS[request]).unwrap();
             let mut context = RequestContext::default();
             if cross_site {
@@ -494,9 +517,9 @@ mod tests {
             if !http_api {
                 context = context.non_http_api();
             }
-            let now = NOW + time::Duration::seconds(30 * later);
+            let now = NOW + time::Duration::seconds(30 * later + 60 * cookies.len() as i64 * i64::from(monotone_clock));
             let request = Request::new(&url).unwrap();
-            let mut ids = jar.matching(&request, context, now);
+            let mut ids = jar.matching(&request, &context, now);
             let (want, _) = jar.write_header(&mut ids);
             let mut header = String::from("stale");
             let sent = jar.write_cookie_header_with(&url, context, now, &mut header);

@@ -88,11 +88,11 @@ impl Jar {
     ) -> Result<Stored, Rejection> {
         let parsed = SetCookie::parse(set_cookie)?;
         let request = Request::new(url).ok_or(Rejection::NoHost)?;
-        let (cookie, key_start) = self.create_cookie(&parsed, &request, context, now)?;
+        let (cookie, key_start) = self.create_cookie(&parsed, &request, &context, now)?;
         let key = self
             .store
             .key(cookie.domain.get(key_start..).unwrap_or(&cookie.domain));
-        self.store_cookie(cookie, key, &request, context, now)
+        self.store_cookie(cookie, key, &request, &context, now)
     }
 
     /// RFC 6265 section 5.3 steps 1 to 10 (with RFC 6265bis section 5.7):
@@ -101,7 +101,7 @@ impl Jar {
         &self,
         sc: &SetCookie<'_>,
         request: &Request<'_>,
-        context: RequestContext,
+        context: &RequestContext,
         now: OffsetDateTime,
     ) -> Result<(Cookie, usize), Rejection> {
         let bis = self.profile == Profile::Rfc6265bis;
@@ -213,7 +213,7 @@ impl Jar {
             partitioned: sc.partitioned(),
             // CHIPS: the partition is part of the cookie's identity.
             partition_key: (bis && sc.partitioned())
-                .then(|| self.partition_key(request, &context).into()),
+                .then(|| self.partition_key(request, context).into()),
             // Only this profile reads them (and other profiles' cookies
             // then round-trip through files that do not hold them).
             rfc2109: match rfc2109 {
@@ -234,7 +234,7 @@ impl Jar {
         mut cookie: Cookie,
         key: Arc<str>,
         request: &Request<'_>,
-        context: RequestContext,
+        context: &RequestContext,
         now: OffsetDateTime,
     ) -> Result<Stored, Rejection> {
         let bis = self.profile == Profile::Rfc6265bis;
@@ -311,7 +311,7 @@ impl Jar {
 fn check_rfc6265bis(
     sc: &SetCookie<'_>,
     request: &Request<'_>,
-    context: RequestContext,
+    context: &RequestContext,
     host_only: bool,
 ) -> Result<(), Rejection> {
     match sc.same_site() {

@@ -67,6 +67,11 @@ pub(crate) struct Store {
     expiries: BTreeSet<(OffsetDateTime, Id)>,
     len: usize,
     clock: AtomicU64,
+    /// The latest creation time and the highest creation sequence number
+    /// filed so far, and whether some cookie broke their agreement (see
+    /// [`Store::creation_follows_seq`]).
+    newest: Option<(OffsetDateTime, u64)>,
+    creation_out_of_order: bool,
     /// Keys the name and place hashes of bucket indexes, so that a server
     /// cannot choose names that collide.
     hasher: RandomState,
@@ -247,6 +252,16 @@ impl Store {
             .store(now_nanos, Ordering::Relaxed);
     }
 
+    /// True while ordering the cookies by creation sequence number orders
+    /// them by (creation time, sequence number), as RFC 6265 section 5.4
+    /// step 2 asks: every cookie filed so far came with a higher number and
+    /// a creation time no earlier than every cookie before it (true of every
+    /// jar whose clock does not go back and that loads no file into a jar
+    /// already holding cookies). Then a lookup sorts by the number alone.
+    pub(crate) fn creation_follows_seq(&self) -> bool {
+        !self.creation_out_of_order
+    }
+
     /// The shared key for a bucket: the existing bucket's, or a new one.
     pub(crate) fn key(&self, key: &str) -> Arc<str> {
         match self.buckets.get_key_value(key) {
@@ -265,12 +280,20 @@ impl Store {
     ) -> Id {
         let tick = self.tick();
         let expiry = cookie.expiry_time;
+        let seq = creation_seq.unwrap_or(tick);
+        match self.newest {
+            Some((time, max_seq)) => {
+                self.creation_out_of_order |= seq <= max_seq || cookie.creation_time < time;
+                self.newest = Some((time.max(cookie.creation_time), max_seq.max(seq)));
+            }
+            None => self.newest = Some((cookie.creation_time, seq)),
+        }
         let bucket = self.buckets.entry(key.clone()).or_default();
         let position = bucket.ids.len() as u32;
         let entry = Entry {
             cookie,
             key: key.clone(),
-            creation_seq: creation_seq.unwrap_or(tick),
+            creation_seq: seq,
             access: AtomicU64::new(tick),
             recorded_access: tick,
             position,
@@ -322,6 +345,9 @@ impl Store {
         else {
             return;
         };
+        // A replacement keeps the creation time (RFC 6265 section 5.3 step
+        // 11.3); should a caller ever change it, the orders may disagree.
+        self.creation_out_of_order |= entry.cookie.creation_time != cookie.creation_time;
         let (old_expiry, new_expiry) = (entry.cookie.expiry_time, cookie.expiry_time);
         let changed = old_expiry != new_expiry || entry.cookie.secure_only != cookie.secure_only;
         // Only a change of these re-files the entry in an index; most
