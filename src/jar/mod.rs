@@ -10,6 +10,7 @@
 //! enforces the limits, and a request reads one bucket back in RFC order.
 
 mod bucket;
+mod chromium;
 mod explain;
 pub(crate) mod host;
 mod limits;
