@@ -37,6 +37,7 @@
 //!   evicts one cookie at a time, non-`Secure` first, least recently used
 //!   first.
 
+use super::events::{Limit, Removal};
 use super::store::{Id, Store};
 use super::{Jar, Profile, Rejection};
 use crate::cookie::{Cookie, Priority};
@@ -141,17 +142,16 @@ impl Jar {
         now: OffsetDateTime,
         id: Id,
     ) -> (usize, bool) {
+        let listener = &self.listener;
+        let mut on_removed = |c: &Cookie, why: Removal| super::emit(listener, why.into(), c);
         let (mut evicted, mut lost) = (0, false);
         if self.profile == Profile::Chromium {
-            (evicted, lost) = collect_domain(
-                &mut self.store,
-                key,
-                self.limits.max_cookies_per_domain,
-                now,
-                id,
-            );
+            let max = self.limits.max_cookies_per_domain;
+            (evicted, lost) = collect_domain(&mut self.store, key, max, now, id, &mut on_removed);
         }
-        let (more, lost_more) = self.store.enforce(key, &self.limits, now, id);
+        let (more, lost_more) = self
+            .store
+            .enforce(key, &self.limits, now, id, &mut on_removed);
         (evicted + more, lost || lost_more)
     }
 
@@ -170,6 +170,7 @@ fn collect_domain(
     max: usize,
     now: OffsetDateTime,
     protect: Id,
+    on_removed: &mut dyn FnMut(&Cookie, Removal),
 ) -> (usize, bool) {
     if store.bucket(key).len() <= max {
         return (0, false);
@@ -182,7 +183,9 @@ fn collect_domain(
         .map(|(id, _)| id)
         .collect();
     for id in expired {
-        store.remove(id);
+        if let Some(entry) = store.remove(id) {
+            on_removed(&entry.cookie, Removal::Expired);
+        }
         evicted += 1;
         lost |= id == protect;
     }
@@ -231,7 +234,9 @@ fn collect_domain(
             };
             if p == priority && !(protect_secure && is_secure) {
                 cookies.remove(i);
-                store.remove(id);
+                if let Some(entry) = store.remove(id) {
+                    on_removed(&entry.cookie, Removal::Evicted(Limit::PerDomain));
+                }
                 evicted += 1;
                 lost |= id == protect;
                 goal -= 1;

@@ -5,7 +5,7 @@
 //! created, what the clock says now) is brought within what the jar would
 //! have stored.
 
-use super::{host, rules, Jar, Profile, Rejection, Stored};
+use super::{host, rules, ChangeKind, Jar, Profile, Rejection, Stored};
 use crate::cookie::{clamp_instant, to_nanos, Cookie};
 use crate::parse::SameSite;
 use std::sync::atomic::Ordering;
@@ -101,6 +101,12 @@ impl Jar {
         Ok(c)
     }
 
+    /// The registrable domain (eTLD+1) of `host` under the jar's public
+    /// suffix list: the site an import summarizes and filters by.
+    pub(crate) fn site_of<'a>(&self, host: &'a str) -> &'a str {
+        host::registrable_domain(self.psl.as_ref(), host)
+    }
+
     /// Stores a cookie that [`Jar::admit_loaded`] returned. An expired
     /// cookie is dropped (`Stored::Expired`). If the jar already holds a
     /// cookie with the same name, domain, path and host-only flag, the one
@@ -137,6 +143,9 @@ impl Jar {
             None => false,
         };
         let id = self.store.insert(key.clone(), cookie, creation_seq);
+        if let Some(entry) = self.store.get(id) {
+            self.emit(ChangeKind::Loaded, &entry.cookie);
+        }
         let (evicted, lost_new) = self.enforce_limits(&key, now, id);
         if lost_new {
             return Err(Rejection::NoRoom);

@@ -11,6 +11,7 @@
 
 mod bucket;
 mod chromium;
+pub(crate) mod events;
 mod explain;
 pub(crate) mod host;
 mod limits;
@@ -26,6 +27,9 @@ mod scale_tests;
 mod storage;
 mod store;
 
+pub use events::{
+    Change, ChangeKind, ChangeListener, ChangeLog, ChangeRecord, CookieIdentity, Limit,
+};
 pub use explain::{Exclusion, Explained};
 pub use host::domain_match;
 pub use limits::{Limits, Profile};
@@ -181,6 +185,12 @@ pub struct Jar {
     limits: Limits,
     profile: Profile,
     psl: Arc<dyn PublicSuffix>,
+    /// Told of every change (`events.rs`); `None` costs one test per change.
+    listener: Option<Arc<dyn ChangeListener>>,
+    /// Whether lookups record last-access (RFC 6265 section 5.4 step 3).
+    /// A fleet replica does not: its eviction order must depend only on
+    /// what every replica sees (`fleet/mod.rs`).
+    pub(crate) record_access: bool,
 }
 
 impl fmt::Debug for Jar {
@@ -202,11 +212,23 @@ impl Default for Jar {
 
 /// Builds a [`Jar`]; once built, its configuration is fixed (except the
 /// public suffix list, see [`Jar::set_public_suffix_list`]).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct JarBuilder {
     limits: Limits,
     profile: Profile,
     psl: Option<Arc<dyn PublicSuffix>>,
+    listener: Option<Arc<dyn ChangeListener>>,
+}
+
+impl fmt::Debug for JarBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JarBuilder")
+            .field("limits", &self.limits)
+            .field("profile", &self.profile)
+            .field("psl", &self.psl)
+            .field("listener", &self.listener.is_some())
+            .finish()
+    }
 }
 
 impl JarBuilder {
@@ -230,6 +252,13 @@ impl JarBuilder {
         self
     }
 
+    /// A listener told of every change the jar makes (see
+    /// [`ChangeListener`]); none by default.
+    pub fn on_change(mut self, listener: Arc<dyn ChangeListener>) -> Self {
+        self.listener = Some(listener);
+        self
+    }
+
     /// The jar.
     pub fn build(self) -> Jar {
         Jar {
@@ -237,6 +266,8 @@ impl JarBuilder {
             limits: self.limits,
             profile: self.profile,
             psl: self.psl.unwrap_or_else(|| PublicSuffixList::bundled()),
+            listener: self.listener,
+            record_access: true,
         }
     }
 }
@@ -278,6 +309,23 @@ impl Jar {
             limits: Limits::default(),
             profile: Profile::default(),
             psl: None,
+            listener: None,
+        }
+    }
+
+    /// Replaces the change listener (`None` removes it); returns the old one.
+    pub fn set_change_listener(
+        &mut self,
+        listener: Option<Arc<dyn ChangeListener>>,
+    ) -> Option<Arc<dyn ChangeListener>> {
+        std::mem::replace(&mut self.listener, listener)
+    }
+
+    /// Tells the listener, if any, of one change.
+    #[inline]
+    pub(crate) fn emit(&self, kind: ChangeKind, cookie: &Cookie) {
+        if let Some(listener) = &self.listener {
+            listener.on_change(&Change { kind, cookie });
         }
     }
 
@@ -329,7 +377,9 @@ impl Jar {
             .same_place(&key, name, &domain, path)
             .map(|(id, _)| id)
             .next()?;
-        self.store.remove(id).map(|e| e.cookie)
+        let removed = self.store.remove(id)?.cookie;
+        self.emit(ChangeKind::Removed, &removed);
+        Some(removed)
     }
 
     /// Removes every cookie whose domain is `domain` or a subdomain of it;
@@ -343,19 +393,28 @@ impl Jar {
             .map(|(id, _)| id)
             .collect();
         for &id in &ids {
-            self.store.remove(id);
+            if let Some(entry) = self.store.remove(id) {
+                self.emit(ChangeKind::Removed, &entry.cookie);
+            }
         }
         ids.len()
     }
 
     /// Removes every cookie.
     pub fn clear(&mut self) {
+        if self.listener.is_some() {
+            for cookie in self.iter_in_creation_order() {
+                self.emit(ChangeKind::Cleared, cookie);
+            }
+        }
         self.store.clear();
     }
 
     /// Removes the cookies that have expired at `now`; returns how many.
     pub fn purge_expired_at(&mut self, now: OffsetDateTime) -> usize {
-        self.store.purge_expired(now)
+        let listener = &self.listener;
+        self.store
+            .purge_expired(now, &mut |c, why| emit(listener, why.into(), c))
     }
 
     /// [`Jar::purge_expired_at`] at the system clock's time.
@@ -378,11 +437,21 @@ impl Jar {
             .map(|(id, _)| id)
             .collect();
         for &id in &supercookies {
-            self.store.remove(id);
+            if let Some(entry) = self.store.remove(id) {
+                self.emit(ChangeKind::PublicSuffixRemoved, &entry.cookie);
+            }
         }
         let psl = self.psl.clone();
         self.store
             .rekey(|c| host::registrable_domain(psl.as_ref(), &c.domain).to_owned());
         supercookies.len()
+    }
+}
+
+/// [`Jar::emit`] for a caller that holds the store mutably.
+#[inline]
+fn emit(listener: &Option<Arc<dyn ChangeListener>>, kind: ChangeKind, cookie: &Cookie) {
+    if let Some(listener) = listener {
+        listener.on_change(&Change { kind, cookie });
     }
 }

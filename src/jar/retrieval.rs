@@ -39,7 +39,9 @@ impl Jar {
         let mut ids = self.matching(&request, context, now);
         let (header, _) = self.write_header(&mut ids);
         // Step 3: update the last-access-time of the cookies sent.
-        self.store.touch_all(&ids, now);
+        if self.record_access {
+            self.store.touch_all(&ids, now);
+        }
         (!ids.is_empty()).then_some(header)
     }
 

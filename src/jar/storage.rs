@@ -3,8 +3,8 @@
 //! replaces one, deletes one, or is refused with the rule that refused it.
 
 use super::{
-    chromium, default_path, host, path_match, rfc2109, rules, Jar, Profile, Rejection, Request,
-    RequestContext, Stored,
+    chromium, default_path, host, path_match, rfc2109, rules, ChangeKind, Jar, Profile, Rejection,
+    Request, RequestContext, Stored,
 };
 use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes, LATEST};
 use crate::parse::{SameSite, SetCookie};
@@ -275,6 +275,9 @@ impl Jar {
                 return Ok(Stored::Expired);
             }
             let id = self.store.insert(key.clone(), cookie, None);
+            if let Some(entry) = self.store.get(id) {
+                self.emit(ChangeKind::Added, &entry.cookie);
+            }
             // Step 12: eviction.
             let (evicted, lost_new) = self.enforce_limits(&key, now, id);
             if lost_new {
@@ -287,7 +290,9 @@ impl Jar {
             return Err(Rejection::OverwritesHttpOnly);
         }
         if cookie.is_expired_at(now) {
-            self.store.remove(id);
+            if let Some(entry) = self.store.remove(id) {
+                self.emit(ChangeKind::DeletedByServer, &entry.cookie);
+            }
             return Ok(Stored::Deleted);
         }
         // Step 11.3: keep the old creation time; the count is unchanged, so
@@ -295,11 +300,17 @@ impl Jar {
         // unchanged value: a new value is a new cookie in the header order.
         if self.replacement_is_new(&old.cookie, &cookie) {
             self.store.remove(id);
-            self.store.insert(key, cookie, None);
+            let id = self.store.insert(key, cookie, None);
+            if let Some(entry) = self.store.get(id) {
+                self.emit(ChangeKind::Replaced, &entry.cookie);
+            }
             return Ok(Stored::Replaced { evicted: 0 });
         }
         cookie.creation_time = old.cookie.creation_time;
         self.store.replace(id, cookie);
+        if let Some(entry) = self.store.get(id) {
+            self.emit(ChangeKind::Replaced, &entry.cookie);
+        }
         Ok(Stored::Replaced { evicted: 0 })
     }
 }
