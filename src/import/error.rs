@@ -190,6 +190,22 @@ pub enum SkipReason {
     UnsupportedEncryption(&'static str),
 }
 
+impl SkipReason {
+    /// A stable `snake_case` code: the [`Rejection::code`] of a refusal,
+    /// else the reason's own.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SkipReason::Rejected(r) => r.code(),
+            SkipReason::Partitioned { .. } => "partitioned",
+            SkipReason::OtherContext(_) => "other_context",
+            SkipReason::BadColumn(_) => "bad_column",
+            SkipReason::Undecryptable => "undecryptable",
+            SkipReason::NeedsKeyringSecret => "needs_keyring_secret",
+            SkipReason::UnsupportedEncryption(_) => "unsupported_encryption",
+        }
+    }
+}
+
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

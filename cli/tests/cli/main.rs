@@ -3,6 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod helpers;
+#[cfg(feature = "browser")]
+mod import;
 mod rewrite;
 mod terminal;
 
