@@ -20,7 +20,8 @@ pub mod import;
 
 pub use cookie::Cookie;
 pub use jar::{
-    default_path, domain_match, path_match, Exclusion, Explained, Jar, JarBuilder, Limits, Profile,
+    default_path, domain_match, path_match, Change, ChangeKind, ChangeListener, ChangeLog,
+    ChangeRecord, CookieIdentity, Exclusion, Explained, Jar, JarBuilder, Limit, Limits, Profile,
     Rejection, RequestContext, Stored,
 };
 pub use persist::lock::JarFileLock;

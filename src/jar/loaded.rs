@@ -5,7 +5,7 @@
 //! created, what the clock says now) is brought within what the jar would
 //! have stored.
 
-use super::{host, rules, Jar, Profile, Rejection, Stored};
+use super::{host, rules, ChangeKind, Jar, Profile, Rejection, Stored};
 use crate::cookie::{clamp_instant, to_nanos, Cookie};
 use crate::parse::SameSite;
 use std::sync::atomic::Ordering;
@@ -59,17 +59,39 @@ impl Jar {
             return Err(Rejection::PublicSuffix);
         }
         if bis {
-            rules::check_prefix(
-                &c.name,
-                &c.value,
-                c.secure_only,
-                c.host_only,
-                &*c.path == "/",
-                true,
-            )?;
+            let facts = rules::PrefixFacts {
+                secure: c.secure_only,
+                http_only: c.http_only,
+                host_only: c.host_only,
+                path_is_root: &*c.path == "/",
+                secure_origin: true,
+            };
+            rules::check_prefix(&c.name, &c.value, facts)?;
             if c.same_site == Some(SameSite::None) && !c.secure_only {
                 return Err(Rejection::SameSiteNoneInsecure);
             }
+            if c.partitioned && !c.secure_only {
+                return Err(Rejection::PartitionedInsecure);
+            }
+            // A file's key must be a site as the jar writes one.
+            let site_ok = |key: &str| {
+                let domain = key
+                    .strip_prefix("https://")
+                    .or_else(|| key.strip_prefix("http://"));
+                domain.is_some_and(|d| {
+                    !d.is_empty() && host::canonicalize_domain(d).as_deref() == Some(d)
+                })
+            };
+            match c.partition_key.as_deref() {
+                Some(key) if c.partitioned && !site_ok(key) => return Err(Rejection::Malformed),
+                None if c.partitioned => {
+                    c.partition_key = Some(self.own_partition_key(&c).into());
+                }
+                _ => {}
+            }
+        }
+        if !bis || !c.partitioned {
+            c.partition_key = None;
         }
         c.creation_time = clamp_instant(c.creation_time.min(now));
         let last_access = clamp_instant(c.last_access_time().min(now));
@@ -106,7 +128,10 @@ impl Jar {
         let old = self
             .store
             .same_place(&key, &cookie.name, &cookie.domain, &cookie.path)
-            .find(|(_, e)| e.cookie.host_only == cookie.host_only);
+            .find(|(_, e)| {
+                e.cookie.host_only == cookie.host_only
+                    && e.cookie.partition_key == cookie.partition_key
+            });
         let replaced = match old {
             Some((_, e)) if e.cookie.creation_time > cookie.creation_time => {
                 return Ok(Stored::KeptNewer)
@@ -118,7 +143,15 @@ impl Jar {
             None => false,
         };
         let id = self.store.insert(key.clone(), cookie, creation_seq);
-        let (evicted, lost_new) = self.store.enforce(&key, &self.limits, now, id);
+        if let Some(entry) = self.store.get(id) {
+            self.emit(ChangeKind::Loaded, &entry.cookie);
+        }
+        let listener = &self.listener;
+        let (evicted, lost_new) = self
+            .store
+            .enforce(&key, &self.limits, now, id, &mut |c, why| {
+                super::emit(listener, why.into(), c)
+            });
         if lost_new {
             return Err(Rejection::NoRoom);
         }

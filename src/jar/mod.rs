@@ -10,10 +10,12 @@
 //! enforces the limits, and a request reads one bucket back in RFC order.
 
 mod bucket;
+pub(crate) mod events;
 mod explain;
 pub(crate) mod host;
 mod limits;
 mod loaded;
+mod partition;
 pub(crate) mod path;
 mod rejection;
 mod retrieval;
@@ -24,6 +26,9 @@ mod scale_tests;
 mod storage;
 mod store;
 
+pub use events::{
+    Change, ChangeKind, ChangeListener, ChangeLog, ChangeRecord, CookieIdentity, Limit,
+};
 pub use explain::{Exclusion, Explained};
 pub use host::domain_match;
 pub use limits::{Limits, Profile};
@@ -65,6 +70,7 @@ pub struct RequestContext {
     http_api: bool,
     cross_site: bool,
     top_level_safe_navigation: bool,
+    top_level: Option<partition::TopLevel>,
 }
 
 impl Default for RequestContext {
@@ -73,6 +79,7 @@ impl Default for RequestContext {
             http_api: true,
             cross_site: false,
             top_level_safe_navigation: false,
+            top_level: None,
         }
     }
 }
@@ -98,6 +105,34 @@ impl RequestContext {
         self.top_level_safe_navigation = ["GET", "HEAD", "OPTIONS", "TRACE"]
             .iter()
             .any(|safe| method.eq_ignore_ascii_case(safe));
+        self
+    }
+
+    /// The URL of the top-level page the request is made for: the
+    /// partition `Partitioned` cookies are set in and sent from (CHIPS; see
+    /// [`Cookie::partition_key`]). Without it the partition is the
+    /// request's own site. A URL without a host leaves the context as it
+    /// was. This does not make the request cross-site: say so with
+    /// [`RequestContext::cross_site`].
+    ///
+    /// ```
+    /// use cookiejar::{Jar, RequestContext};
+    /// use url::Url;
+    ///
+    /// let mut jar = Jar::new();
+    /// let now = time::OffsetDateTime::now_utc();
+    /// let widget = Url::parse("https://widget.example/")?;
+    /// let under_news = RequestContext::default().top_level(&Url::parse("https://news.example/")?);
+    /// let under_shop = RequestContext::default().top_level(&Url::parse("https://shop.example/")?);
+    /// jar.set_cookie_with(&widget, "w=1; Secure; Partitioned", under_news, now).unwrap();
+    /// assert_eq!(jar.cookie_header_with(&widget, under_news, now).as_deref(), Some("w=1"));
+    /// assert_eq!(jar.cookie_header_with(&widget, under_shop, now), None);
+    /// # Ok::<(), url::ParseError>(())
+    /// ```
+    pub fn top_level(mut self, page: &Url) -> Self {
+        if let Some(top) = partition::TopLevel::of(page) {
+            self.top_level = Some(top);
+        }
         self
     }
 
@@ -149,6 +184,12 @@ pub struct Jar {
     limits: Limits,
     profile: Profile,
     psl: Arc<dyn PublicSuffix>,
+    /// Told of every change (`events.rs`); `None` costs one test per change.
+    listener: Option<Arc<dyn ChangeListener>>,
+    /// Whether lookups record last-access (RFC 6265 section 5.4 step 3).
+    /// A fleet replica does not: its eviction order must depend only on
+    /// what every replica sees (`fleet/mod.rs`).
+    pub(crate) record_access: bool,
 }
 
 impl fmt::Debug for Jar {
@@ -170,11 +211,23 @@ impl Default for Jar {
 
 /// Builds a [`Jar`]; once built, its configuration is fixed (except the
 /// public suffix list, see [`Jar::set_public_suffix_list`]).
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct JarBuilder {
     limits: Limits,
     profile: Profile,
     psl: Option<Arc<dyn PublicSuffix>>,
+    listener: Option<Arc<dyn ChangeListener>>,
+}
+
+impl fmt::Debug for JarBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("JarBuilder")
+            .field("limits", &self.limits)
+            .field("profile", &self.profile)
+            .field("psl", &self.psl)
+            .field("listener", &self.listener.is_some())
+            .finish()
+    }
 }
 
 impl JarBuilder {
@@ -198,6 +251,13 @@ impl JarBuilder {
         self
     }
 
+    /// A listener told of every change the jar makes (see
+    /// [`ChangeListener`]); none by default.
+    pub fn on_change(mut self, listener: Arc<dyn ChangeListener>) -> Self {
+        self.listener = Some(listener);
+        self
+    }
+
     /// The jar.
     pub fn build(self) -> Jar {
         Jar {
@@ -205,6 +265,8 @@ impl JarBuilder {
             limits: self.limits,
             profile: self.profile,
             psl: self.psl.unwrap_or_else(|| PublicSuffixList::bundled()),
+            listener: self.listener,
+            record_access: true,
         }
     }
 }
@@ -246,6 +308,23 @@ impl Jar {
             limits: Limits::default(),
             profile: Profile::default(),
             psl: None,
+            listener: None,
+        }
+    }
+
+    /// Replaces the change listener (`None` removes it); returns the old one.
+    pub fn set_change_listener(
+        &mut self,
+        listener: Option<Arc<dyn ChangeListener>>,
+    ) -> Option<Arc<dyn ChangeListener>> {
+        std::mem::replace(&mut self.listener, listener)
+    }
+
+    /// Tells the listener, if any, of one change.
+    #[inline]
+    pub(crate) fn emit(&self, kind: ChangeKind, cookie: &Cookie) {
+        if let Some(listener) = &self.listener {
+            listener.on_change(&Change { kind, cookie });
         }
     }
 
@@ -297,7 +376,9 @@ impl Jar {
             .same_place(&key, name, &domain, path)
             .map(|(id, _)| id)
             .next()?;
-        self.store.remove(id).map(|e| e.cookie)
+        let removed = self.store.remove(id)?.cookie;
+        self.emit(ChangeKind::Removed, &removed);
+        Some(removed)
     }
 
     /// Removes every cookie whose domain is `domain` or a subdomain of it;
@@ -311,19 +392,28 @@ impl Jar {
             .map(|(id, _)| id)
             .collect();
         for &id in &ids {
-            self.store.remove(id);
+            if let Some(entry) = self.store.remove(id) {
+                self.emit(ChangeKind::Removed, &entry.cookie);
+            }
         }
         ids.len()
     }
 
     /// Removes every cookie.
     pub fn clear(&mut self) {
+        if self.listener.is_some() {
+            for cookie in self.iter_in_creation_order() {
+                self.emit(ChangeKind::Cleared, cookie);
+            }
+        }
         self.store.clear();
     }
 
     /// Removes the cookies that have expired at `now`; returns how many.
     pub fn purge_expired_at(&mut self, now: OffsetDateTime) -> usize {
-        self.store.purge_expired(now)
+        let listener = &self.listener;
+        self.store
+            .purge_expired(now, &mut |c, why| emit(listener, why.into(), c))
     }
 
     /// [`Jar::purge_expired_at`] at the system clock's time.
@@ -346,11 +436,21 @@ impl Jar {
             .map(|(id, _)| id)
             .collect();
         for &id in &supercookies {
-            self.store.remove(id);
+            if let Some(entry) = self.store.remove(id) {
+                self.emit(ChangeKind::PublicSuffixRemoved, &entry.cookie);
+            }
         }
         let psl = self.psl.clone();
         self.store
             .rekey(|c| host::registrable_domain(psl.as_ref(), &c.domain).to_owned());
         supercookies.len()
+    }
+}
+
+/// [`Jar::emit`] for a caller that holds the store mutably.
+#[inline]
+fn emit(listener: &Option<Arc<dyn ChangeListener>>, kind: ChangeKind, cookie: &Cookie) {
+    if let Some(listener) = listener {
+        listener.on_change(&Change { kind, cookie });
     }
 }

@@ -39,7 +39,9 @@ impl Jar {
         let mut ids = self.matching(&request, context, now);
         let (header, _) = self.write_header(&mut ids);
         // Step 3: update the last-access-time of the cookies sent.
-        self.store.touch_all(&ids, now);
+        if self.record_access {
+            self.store.touch_all(&ids, now);
+        }
         (!ids.is_empty()).then_some(header)
     }
 
@@ -159,6 +161,9 @@ impl Jar {
         }
         if c.is_expired_at(now) {
             return Some(Exclusion::Expired);
+        }
+        if c.partition_key.is_some() && !self.in_partition(c, request, &context) {
+            return Some(Exclusion::OtherPartition);
         }
         // RFC 6265bis section 5.8.3 step 1: SameSite. "Default" is sent like
         // "None": a programmatic client has no browsing context to be

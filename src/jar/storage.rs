@@ -3,7 +3,7 @@
 //! replaces one, deletes one, or is refused with the rule that refused it.
 
 use super::{
-    default_path, host, path_match, rfc2109, rules, Jar, Profile, Rejection, Request,
+    default_path, host, path_match, rfc2109, rules, ChangeKind, Jar, Profile, Rejection, Request,
     RequestContext, Stored,
 };
 use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes, LATEST};
@@ -211,6 +211,9 @@ impl Jar {
             http_only: sc.http_only(),
             same_site: sc.same_site(),
             partitioned: sc.partitioned(),
+            // CHIPS: the partition is part of the cookie's identity.
+            partition_key: (bis && sc.partitioned())
+                .then(|| self.partition_key(request, &context).into()),
             // Only this profile reads them (and other profiles' cookies
             // then round-trip through files that do not hold them).
             rfc2109: match rfc2109 {
@@ -255,15 +258,26 @@ impl Jar {
         let old = self
             .store
             .same_place(&key, &cookie.name, &cookie.domain, &cookie.path)
-            .find(|(_, e)| !same_host_only || e.cookie.host_only == cookie.host_only);
+            .find(|(_, e)| {
+                (!same_host_only || e.cookie.host_only == cookie.host_only)
+                    && e.cookie.partition_key == cookie.partition_key
+            });
         let Some((id, old)) = old else {
             // An already expired cookie deletes and is not stored.
             if cookie.is_expired_at(now) {
                 return Ok(Stored::Expired);
             }
             let id = self.store.insert(key.clone(), cookie, None);
+            if let Some(entry) = self.store.get(id) {
+                self.emit(ChangeKind::Added, &entry.cookie);
+            }
             // Step 12: eviction.
-            let (evicted, lost_new) = self.store.enforce(&key, &self.limits, now, id);
+            let listener = &self.listener;
+            let (evicted, lost_new) =
+                self.store
+                    .enforce(&key, &self.limits, now, id, &mut |c, why| {
+                        super::emit(listener, why.into(), c)
+                    });
             if lost_new {
                 return Err(Rejection::NoRoom);
             }
@@ -274,13 +288,18 @@ impl Jar {
             return Err(Rejection::OverwritesHttpOnly);
         }
         if cookie.is_expired_at(now) {
-            self.store.remove(id);
+            if let Some(entry) = self.store.remove(id) {
+                self.emit(ChangeKind::DeletedByServer, &entry.cookie);
+            }
             return Ok(Stored::Deleted);
         }
         // Step 11.3: keep the old creation time; the count is unchanged, so
         // no limit can be newly exceeded.
         cookie.creation_time = old.cookie.creation_time;
         self.store.replace(id, cookie);
+        if let Some(entry) = self.store.get(id) {
+            self.emit(ChangeKind::Replaced, &entry.cookie);
+        }
         Ok(Stored::Replaced { evicted: 0 })
     }
 }
@@ -304,12 +323,16 @@ fn check_rfc6265bis(
         }
         _ => {}
     }
-    rules::check_prefix(
-        sc.name(),
-        sc.value(),
-        sc.secure(),
+    // CHIPS: "Partitioned" without "Secure" is refused.
+    if sc.partitioned() && !sc.secure() {
+        return Err(Rejection::PartitionedInsecure);
+    }
+    let facts = rules::PrefixFacts {
+        secure: sc.secure(),
+        http_only: sc.http_only(),
         host_only,
-        sc.path() == Some("/"),
-        request.secure,
-    )
+        path_is_root: sc.path() == Some("/"),
+        secure_origin: request.secure,
+    };
+    rules::check_prefix(sc.name(), sc.value(), facts)
 }

@@ -21,6 +21,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 
 use super::bucket::{Bucket, BucketIndex, Filing, INDEX_FROM};
+use super::events::{Limit, Removal};
 use super::limits::Limits;
 
 pub(crate) type Id = u32;
@@ -476,14 +477,20 @@ impl Store {
         }
     }
 
-    /// Removes every expired cookie; returns how many.
-    pub(crate) fn purge_expired(&mut self, now: OffsetDateTime) -> usize {
+    /// Removes every expired cookie, telling `on_removed`; returns how many.
+    pub(crate) fn purge_expired(
+        &mut self,
+        now: OffsetDateTime,
+        on_removed: &mut dyn FnMut(&Cookie, Removal),
+    ) -> usize {
         let mut removed = 0;
         while let Some(&(expiry, id)) = self.expiries.first() {
             if expiry > now {
                 break;
             }
-            self.remove(id);
+            if let Some(entry) = self.remove(id) {
+                on_removed(&entry.cookie, Removal::Expired);
+            }
             removed += 1;
         }
         removed
@@ -494,28 +501,32 @@ impl Store {
     /// bucket over its quota (non-`Secure` before `Secure`, least recently
     /// used first), then least recently used across the jar. Returns the
     /// evicted ids' count, and whether `protect` (the new cookie) was one.
+    /// Each evicted cookie goes to `on_removed` with the reason.
     pub(crate) fn enforce(
         &mut self,
         key: &str,
         limits: &Limits,
         now: OffsetDateTime,
         protect: Id,
+        on_removed: &mut dyn FnMut(&Cookie, Removal),
     ) -> (usize, bool) {
         let mut evicted = 0;
         let mut lost_new = false;
-        let mut evict = |store: &mut Store, id: Id| {
+        let mut evict = |store: &mut Store, id: Id, why: Removal| {
             lost_new |= id == protect;
-            store.remove(id);
+            if let Some(entry) = store.remove(id) {
+                on_removed(&entry.cookie, why);
+            }
             evicted += 1;
         };
         if self.bucket(key).len() > limits.max_cookies_per_domain {
             for id in self.bucket_expired(key, now) {
-                evict(self, id);
+                evict(self, id, Removal::Expired);
             }
         }
         while self.bucket(key).len() > limits.max_cookies_per_domain {
             match self.bucket_victim(key) {
-                Some(id) => evict(self, id),
+                Some(id) => evict(self, id, Removal::Evicted(Limit::PerDomain)),
                 None => break,
             }
         }
@@ -527,12 +538,12 @@ impl Store {
                 .map(|&(_, id)| id)
                 .collect();
             for id in expired {
-                evict(self, id);
+                evict(self, id, Removal::Expired);
             }
         }
         while self.len > limits.max_cookies {
             match self.lru_victim() {
-                Some(id) => evict(self, id),
+                Some(id) => evict(self, id, Removal::Evicted(Limit::Total)),
                 None => break,
             }
         }
