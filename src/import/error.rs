@@ -167,9 +167,12 @@ pub struct SkippedCookie {
 pub enum SkipReason {
     /// The jar refuses the cookie, as it would refuse it in a jar file.
     Rejected(Rejection),
-    /// A partitioned cookie (CHIPS `Partitioned`, or a third-party cookie
-    /// Firefox partitions): the jar does not keep partition keys, and
-    /// without one it would send the cookie outside its partition.
+    /// A cookie the browser partitioned by its own rule (Firefox's Total
+    /// Cookie Protection keys every third-party cookie by its top-level
+    /// site) without the CHIPS `Partitioned` attribute: the jar partitions
+    /// only `Partitioned` cookies, and as an unpartitioned one it would be
+    /// sent outside its partition. (`Partitioned` cookies are imported with
+    /// their partition key.)
     Partitioned {
         /// The top-level site it belongs to, such as `https://example.org`.
         top_level_site: String,
@@ -212,7 +215,7 @@ impl fmt::Display for SkipReason {
             SkipReason::Rejected(r) => write!(f, "refused by the jar: {r}"),
             SkipReason::Partitioned { top_level_site } => write!(
                 f,
-                "partitioned under {top_level_site}: the jar has no partition keys"
+                "partitioned under {top_level_site} by the browser without the Partitioned attribute, which the jar cannot keep apart"
             ),
             SkipReason::OtherContext(what) => write!(f, "in another browsing context ({what})"),
             SkipReason::BadColumn(c) => write!(f, "column {c} is missing or invalid"),
