@@ -35,6 +35,11 @@ pub struct Cookie {
     pub(crate) http_only: bool,
     pub(crate) same_site: Option<SameSite>,
     pub(crate) partitioned: bool,
+    /// CHIPS: the top-level site a `Partitioned` cookie was set under
+    /// (`https://example.com`), part of its identity; `None` for an
+    /// unpartitioned cookie, and under the RFC 6265 and RFC 2109 profiles,
+    /// which keep the attribute without acting on it.
+    pub(crate) partition_key: Option<Box<str>>,
     /// What an RFC 2109 `Set-Cookie` said that the `Cookie` header repeats.
     pub(crate) rfc2109: Rfc2109Attributes,
 }
@@ -174,6 +179,15 @@ impl Cookie {
         self.partitioned
     }
 
+    /// The top-level site (`https://example.com`) a `Partitioned` cookie
+    /// was set under and is sent under only (CHIPS); `None` if it is not
+    /// partitioned, or the profile keeps `Partitioned` without acting on it.
+    /// Set from [`RequestContext::top_level`](crate::RequestContext::top_level),
+    /// or the site of the request that set it.
+    pub fn partition_key(&self) -> Option<&str> {
+        self.partition_key.as_deref()
+    }
+
     /// The RFC 2109 `Version` attribute the cookie was set with (section
     /// 4.2.2), 0 if it had none; `Profile::Rfc2109` sends it as `$Version`.
     /// Only that profile records it: 0 for cookies set under the others,
@@ -212,6 +226,7 @@ impl Clone for Cookie {
             http_only: self.http_only,
             same_site: self.same_site,
             partitioned: self.partitioned,
+            partition_key: self.partition_key.clone(),
             rfc2109: self.rfc2109,
         }
     }
@@ -233,6 +248,7 @@ impl PartialEq for Cookie {
             && self.http_only == other.http_only
             && self.same_site == other.same_site
             && self.partitioned == other.partitioned
+            && self.partition_key == other.partition_key
             && self.rfc2109 == other.rfc2109
     }
 }
@@ -254,6 +270,7 @@ impl fmt::Debug for Cookie {
             .field("secure_only", &self.secure_only)
             .field("http_only", &self.http_only)
             .field("same_site", &self.same_site)
+            .field("partition_key", &self.partition_key)
             .field("version", &self.rfc2109.version)
             .field("path_specified", &self.rfc2109.path_specified)
             .finish_non_exhaustive()

@@ -17,6 +17,10 @@ mod shared;
 #[cfg(feature = "http")]
 pub mod http;
 
+/// Importing Firefox and Chromium profiles (feature `browser`).
+#[cfg(feature = "browser")]
+pub mod import;
+
 pub use cookie::Cookie;
 pub use jar::{
     default_path, domain_match, path_match, Change, ChangeKind, ChangeListener, ChangeLog,

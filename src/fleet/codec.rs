@@ -46,6 +46,9 @@ pub(crate) enum Op {
         cross_site: bool,
         #[serde(default)]
         navigation: bool,
+        /// The top-level page's origin, which keys partitioned cookies.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        top_level: Option<String>,
         now: Instant,
     },
     Remove {
@@ -82,14 +85,23 @@ impl Op {
             http_api: context.is_http_api(),
             cross_site: context.is_cross_site(),
             navigation: context.is_top_level_safe_navigation(),
+            top_level: context.top_level_page(),
             now: now.into(),
         }
     }
 }
 
 /// The context an `Op::Set` was made in.
-pub(crate) fn context(http_api: bool, cross_site: bool, navigation: bool) -> RequestContext {
+pub(crate) fn context(
+    http_api: bool,
+    cross_site: bool,
+    navigation: bool,
+    top_level: Option<&str>,
+) -> RequestContext {
     let mut context = RequestContext::default();
+    if let Some(page) = top_level.and_then(|page| url::Url::parse(page).ok()) {
+        context = context.top_level(&page);
+    }
     if !http_api {
         context = context.non_http_api();
     }
@@ -125,6 +137,9 @@ pub(crate) struct SnapshotCookie {
     http_only: bool,
     same_site: Option<String>,
     partitioned: bool,
+    /// The top-level site of a partitioned cookie (CHIPS).
+    #[serde(default)]
+    partition_key: Option<String>,
     version: u32,
     path_specified: bool,
     rank: u64,
@@ -147,6 +162,7 @@ impl SnapshotCookie {
             http_only,
             same_site,
             partitioned,
+            partition_key,
             rfc2109,
         } = c;
         let last_access = crate::cookie::from_nanos(last_access_time.load(Ordering::Relaxed));
@@ -170,6 +186,7 @@ impl SnapshotCookie {
                 .to_owned()
             }),
             partitioned: *partitioned,
+            partition_key: partition_key.as_deref().map(str::to_owned),
             version: rfc2109.version,
             path_specified: rfc2109.path_specified,
             rank,
@@ -203,6 +220,7 @@ impl SnapshotCookie {
             http_only: self.http_only,
             same_site,
             partitioned: self.partitioned,
+            partition_key: self.partition_key.map(Into::into),
             rfc2109: Rfc2109Attributes {
                 version: self.version,
                 path_specified: self.path_specified,
@@ -242,6 +260,19 @@ mod tests {
             let text = serde_json::to_string(&op).unwrap();
             assert_eq!(serde_json::from_str::<Op>(&text).unwrap(), op, "{text}");
         }
+    }
+
+    #[test]
+    fn a_context_round_trips() {
+        let page = url::Url::parse("https://www.news.example/story").unwrap();
+        let context = RequestContext::default().cross_site().top_level(&page);
+        let back = super::context(
+            context.is_http_api(),
+            context.is_cross_site(),
+            context.is_top_level_safe_navigation(),
+            context.top_level_page().as_deref(),
+        );
+        assert_eq!(back, context);
     }
 
     #[test]

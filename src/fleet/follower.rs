@@ -191,11 +191,12 @@ fn apply(jar: &mut Jar, op: &Op) -> Result<Stored, Rejection> {
             http_api,
             cross_site,
             navigation,
+            top_level,
             now,
         } => {
             let url = url::Url::parse(url).map_err(|_| Rejection::NoHost)?;
             let now = now.to_time().ok_or(Rejection::NoHost)?;
-            let context = codec::context(*http_api, *cross_site, *navigation);
+            let context = codec::context(*http_api, *cross_site, *navigation, top_level.as_deref());
             jar.set_cookie_with(&url, header, context, now)
         }
         Op::Remove { domain, path, name } => match jar.remove(domain, path, name) {

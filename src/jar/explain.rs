@@ -60,13 +60,17 @@ pub enum Exclusion {
     /// [`Limits::max_header_bytes`](crate::Limits::max_header_bytes) with
     /// it: the cookies before it in RFC order took the room.
     HeaderFull,
+    /// A `Partitioned` cookie of another top-level site than the one the
+    /// request is made for (CHIPS; see
+    /// [`RequestContext::top_level`](crate::RequestContext::top_level)).
+    OtherPartition,
 }
 
 impl Exclusion {
     /// A stable, snake_case code for the rule, for scripts and logs:
     /// `host_only`, `domain_mismatch`, `path_mismatch`, `secure_only`,
     /// `http_only`, `expired`, `same_site_strict`, `same_site_lax`,
-    /// `header_full`.
+    /// `header_full`, `other_partition`.
     ///
     /// The codes are part of the API: a code is never changed or reused
     /// for another rule once released, and every variant has its own. The
@@ -86,6 +90,7 @@ impl Exclusion {
             Exclusion::SameSiteStrict => "same_site_strict",
             Exclusion::SameSiteLax => "same_site_lax",
             Exclusion::HeaderFull => "header_full",
+            Exclusion::OtherPartition => "other_partition",
         }
     }
 
@@ -101,6 +106,7 @@ impl Exclusion {
             Exclusion::SameSiteStrict => "SameSite=Strict cookie on a cross-site request",
             Exclusion::SameSiteLax => "SameSite=Lax cookie on a cross-site request that is not a safe top-level navigation",
             Exclusion::HeaderFull => "no room left in the Cookie header (the jar's max_header_bytes)",
+            Exclusion::OtherPartition => "Partitioned cookie of another top-level site",
         }
     }
 }
@@ -128,6 +134,7 @@ mod tests {
             Exclusion::SameSiteStrict,
             Exclusion::SameSiteLax,
             Exclusion::HeaderFull,
+            Exclusion::OtherPartition,
         ];
         // Exhaustive: a new variant does not compile until it is listed above.
         for e in all {
@@ -140,7 +147,8 @@ mod tests {
                 | Exclusion::Expired
                 | Exclusion::SameSiteStrict
                 | Exclusion::SameSiteLax
-                | Exclusion::HeaderFull => {}
+                | Exclusion::HeaderFull
+                | Exclusion::OtherPartition => {}
             }
         }
         let codes: HashSet<&str> = all.iter().map(Exclusion::code).collect();

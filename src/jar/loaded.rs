@@ -59,17 +59,39 @@ impl Jar {
             return Err(Rejection::PublicSuffix);
         }
         if bis {
-            rules::check_prefix(
-                &c.name,
-                &c.value,
-                c.secure_only,
-                c.host_only,
-                &*c.path == "/",
-                true,
-            )?;
+            let facts = rules::PrefixFacts {
+                secure: c.secure_only,
+                http_only: c.http_only,
+                host_only: c.host_only,
+                path_is_root: &*c.path == "/",
+                secure_origin: true,
+            };
+            rules::check_prefix(&c.name, &c.value, facts)?;
             if c.same_site == Some(SameSite::None) && !c.secure_only {
                 return Err(Rejection::SameSiteNoneInsecure);
             }
+            if c.partitioned && !c.secure_only {
+                return Err(Rejection::PartitionedInsecure);
+            }
+            // A file's key must be a site as the jar writes one.
+            let site_ok = |key: &str| {
+                let domain = key
+                    .strip_prefix("https://")
+                    .or_else(|| key.strip_prefix("http://"));
+                domain.is_some_and(|d| {
+                    !d.is_empty() && host::canonicalize_domain(d).as_deref() == Some(d)
+                })
+            };
+            match c.partition_key.as_deref() {
+                Some(key) if c.partitioned && !site_ok(key) => return Err(Rejection::Malformed),
+                None if c.partitioned => {
+                    c.partition_key = Some(self.own_partition_key(&c).into());
+                }
+                _ => {}
+            }
+        }
+        if !bis || !c.partitioned {
+            c.partition_key = None;
         }
         c.creation_time = clamp_instant(c.creation_time.min(now));
         let last_access = clamp_instant(c.last_access_time().min(now));
@@ -77,6 +99,12 @@ impl Jar {
             .store(to_nanos(last_access), Ordering::Relaxed);
         c.expiry_time = c.expiry_time.map(|t| rules::kept_expiry(t, now, bis));
         Ok(c)
+    }
+
+    /// The registrable domain (eTLD+1) of `host` under the jar's public
+    /// suffix list: the site an import summarizes and filters by.
+    pub(crate) fn site_of<'a>(&self, host: &'a str) -> &'a str {
+        host::registrable_domain(self.psl.as_ref(), host)
     }
 
     /// Stores a cookie that [`Jar::admit_loaded`] returned. An expired
@@ -100,7 +128,10 @@ impl Jar {
         let old = self
             .store
             .same_place(&key, &cookie.name, &cookie.domain, &cookie.path)
-            .find(|(_, e)| e.cookie.host_only == cookie.host_only);
+            .find(|(_, e)| {
+                e.cookie.host_only == cookie.host_only
+                    && e.cookie.partition_key == cookie.partition_key
+            });
         let replaced = match old {
             Some((_, e)) if e.cookie.creation_time > cookie.creation_time => {
                 return Ok(Stored::KeptNewer)

@@ -15,6 +15,7 @@ mod explain;
 pub(crate) mod host;
 mod limits;
 mod loaded;
+mod partition;
 pub(crate) mod path;
 mod rejection;
 #[cfg(feature = "redis")]
@@ -71,6 +72,7 @@ pub struct RequestContext {
     http_api: bool,
     cross_site: bool,
     top_level_safe_navigation: bool,
+    top_level: Option<partition::TopLevel>,
 }
 
 impl Default for RequestContext {
@@ -79,6 +81,7 @@ impl Default for RequestContext {
             http_api: true,
             cross_site: false,
             top_level_safe_navigation: false,
+            top_level: None,
         }
     }
 }
@@ -104,6 +107,34 @@ impl RequestContext {
         self.top_level_safe_navigation = ["GET", "HEAD", "OPTIONS", "TRACE"]
             .iter()
             .any(|safe| method.eq_ignore_ascii_case(safe));
+        self
+    }
+
+    /// The URL of the top-level page the request is made for: the
+    /// partition `Partitioned` cookies are set in and sent from (CHIPS; see
+    /// [`Cookie::partition_key`]). Without it the partition is the
+    /// request's own site. A URL without a host leaves the context as it
+    /// was. This does not make the request cross-site: say so with
+    /// [`RequestContext::cross_site`].
+    ///
+    /// ```
+    /// use cookiejar::{Jar, RequestContext};
+    /// use url::Url;
+    ///
+    /// let mut jar = Jar::new();
+    /// let now = time::OffsetDateTime::now_utc();
+    /// let widget = Url::parse("https://widget.example/")?;
+    /// let under_news = RequestContext::default().top_level(&Url::parse("https://news.example/")?);
+    /// let under_shop = RequestContext::default().top_level(&Url::parse("https://shop.example/")?);
+    /// jar.set_cookie_with(&widget, "w=1; Secure; Partitioned", under_news, now).unwrap();
+    /// assert_eq!(jar.cookie_header_with(&widget, under_news, now).as_deref(), Some("w=1"));
+    /// assert_eq!(jar.cookie_header_with(&widget, under_shop, now), None);
+    /// # Ok::<(), url::ParseError>(())
+    /// ```
+    pub fn top_level(mut self, page: &Url) -> Self {
+        if let Some(top) = partition::TopLevel::of(page) {
+            self.top_level = Some(top);
+        }
         self
     }
 

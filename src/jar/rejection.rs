@@ -121,6 +121,16 @@ pub enum Rejection {
     /// A `__Host-` cookie that is not `Secure`, host-only, and `Path=/`
     /// (RFC 6265bis section 4.1.3.2).
     HostPrefix,
+    /// An `__Http-` cookie that is not `Secure` and `HttpOnly`, from a
+    /// secure origin over HTTP (draft-ietf-httpbis-rfc6265bis-20 section
+    /// 4.1.3.3).
+    HttpPrefix,
+    /// An `__Host-Http-` cookie that does not meet the `__Host-` rules or
+    /// is not `HttpOnly` (draft-ietf-httpbis-rfc6265bis-20 section 4.1.3.4).
+    HostHttpPrefix,
+    /// A `Partitioned` cookie without `Secure` (CHIPS,
+    /// draft-cutler-httpbis-partitioned-cookies section 2.1).
+    PartitionedInsecure,
     /// Name and value exceed the jar's `max_cookie_bytes`.
     TooLarge,
     /// The cookie's domain is full of `Secure` cookies used more recently;
@@ -177,6 +187,9 @@ impl Rejection {
             Rejection::SameSiteCrossSite => "same_site_cross_site",
             Rejection::SecurePrefix => "secure_prefix",
             Rejection::HostPrefix => "host_prefix",
+            Rejection::HttpPrefix => "http_prefix",
+            Rejection::HostHttpPrefix => "host_http_prefix",
+            Rejection::PartitionedInsecure => "partitioned_insecure",
             Rejection::TooLarge => "too_large",
             Rejection::NoRoom => "no_room",
             Rejection::Malformed => "malformed",
@@ -209,6 +222,13 @@ impl Rejection {
             Rejection::SameSiteCrossSite => "SameSite cookie from a cross-site subresource request",
             Rejection::SecurePrefix => "__Secure- cookie must be Secure, from a secure origin",
             Rejection::HostPrefix => "__Host- cookie must be Secure, host-only and Path=/",
+            Rejection::HttpPrefix => {
+                "__Http- cookie must be Secure and HttpOnly, from a secure origin"
+            }
+            Rejection::HostHttpPrefix => {
+                "__Host-Http- cookie must be Secure, HttpOnly, host-only and Path=/"
+            }
+            Rejection::PartitionedInsecure => "Partitioned cookie must be Secure",
             Rejection::TooLarge => "cookie name and value exceed the jar's size limit",
             Rejection::NoRoom => "domain is full of more recently used Secure cookies",
             Rejection::Malformed => "cookie has a field no Set-Cookie header could produce",
@@ -261,6 +281,9 @@ mod tests {
             Rejection::SameSiteCrossSite,
             Rejection::SecurePrefix,
             Rejection::HostPrefix,
+            Rejection::HttpPrefix,
+            Rejection::HostHttpPrefix,
+            Rejection::PartitionedInsecure,
             Rejection::TooLarge,
             Rejection::NoRoom,
             Rejection::Malformed,
@@ -291,6 +314,9 @@ mod tests {
                 | Rejection::SameSiteCrossSite
                 | Rejection::SecurePrefix
                 | Rejection::HostPrefix
+                | Rejection::HttpPrefix
+                | Rejection::HostHttpPrefix
+                | Rejection::PartitionedInsecure
                 | Rejection::TooLarge
                 | Rejection::NoRoom
                 | Rejection::Malformed
@@ -331,5 +357,11 @@ mod tests {
             "secure_from_insecure_origin"
         );
         assert_eq!(Rejection::HostPrefix.code(), "host_prefix");
+        assert_eq!(Rejection::HttpPrefix.code(), "http_prefix");
+        assert_eq!(Rejection::HostHttpPrefix.code(), "host_http_prefix");
+        assert_eq!(
+            Rejection::PartitionedInsecure.code(),
+            "partitioned_insecure"
+        );
     }
 }

@@ -47,3 +47,18 @@ impl Jar {
         }
     }
 }
+
+impl super::RequestContext {
+    /// The top-level page's origin as a URL (`https://host/`) that
+    /// [`RequestContext::top_level`](super::RequestContext::top_level)
+    /// reads back to the same site, if one was given.
+    pub(crate) fn top_level_page(&self) -> Option<String> {
+        // `TopLevel`'s Debug is `scheme://host`, its only public face.
+        let top = format!("{:?}", self.top_level.as_ref()?);
+        let (scheme, host) = top.split_once("://")?;
+        Some(match host.contains(':') {
+            true => format!("{scheme}://[{host}]/"),
+            false => format!("{scheme}://{host}/"),
+        })
+    }
+}

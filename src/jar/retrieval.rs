@@ -162,6 +162,9 @@ impl Jar {
         if c.is_expired_at(now) {
             return Some(Exclusion::Expired);
         }
+        if c.partition_key.is_some() && !self.in_partition(c, request, &context) {
+            return Some(Exclusion::OtherPartition);
+        }
         // RFC 6265bis section 5.8.3 step 1: SameSite. "Default" is sent like
         // "None": a programmatic client has no browsing context to be
         // lax by default for.

@@ -23,13 +23,18 @@ pub(crate) fn kept_expiry(
 }
 
 /// RFC 6265bis section 4.1.3: the name prefixes, matched without regard to
-/// ASCII case (section 5.7 steps 20 and 21).
+/// ASCII case (section 5.7 steps 20 to 23).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Prefix {
     /// `__Secure-`: only with `Secure` (section 4.1.3.1).
     Secure,
     /// `__Host-`: `Secure`, host-only and `Path=/` (section 4.1.3.2).
     Host,
+    /// `__Http-`: `Secure` and `HttpOnly`, so set by an HTTP API only
+    /// (draft-ietf-httpbis-rfc6265bis-20 section 4.1.3.3).
+    Http,
+    /// `__Host-Http-`: the `__Host-` rules and `HttpOnly` (section 4.1.3.4).
+    HostHttp,
 }
 
 /// The prefix a cookie would be read as. A nameless cookie is sent as its
@@ -45,6 +50,10 @@ pub(crate) fn prefix(name: &str, value: &str) -> Option<Prefix> {
     };
     if starts("__Secure-") {
         Some(Prefix::Secure)
+    } else if starts("__Http-") {
+        Some(Prefix::Http)
+    } else if starts("__Host-Http-") {
+        Some(Prefix::HostHttp)
     } else if starts("__Host-") {
         Some(Prefix::Host)
     } else {
@@ -52,28 +61,32 @@ pub(crate) fn prefix(name: &str, value: &str) -> Option<Prefix> {
     }
 }
 
-/// The prefix rules for a finished cookie. `path_is_root` is whether the
-/// cookie's path is exactly `/` (for a `Set-Cookie`, whether it had an
-/// explicit `Path=/`); `secure_origin` whether it came from one (a file
-/// has no origin: pass true). A nameless cookie never satisfies a prefix.
-pub(crate) fn check_prefix(
-    name: &str,
-    value: &str,
-    secure: bool,
-    host_only: bool,
-    path_is_root: bool,
-    secure_origin: bool,
-) -> Result<(), Rejection> {
+/// What the prefix rules look at in a finished cookie.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct PrefixFacts {
+    pub(crate) secure: bool,
+    pub(crate) http_only: bool,
+    pub(crate) host_only: bool,
+    /// Whether the cookie's path is exactly `/` (for a `Set-Cookie`,
+    /// whether it had an explicit `Path=/`).
+    pub(crate) path_is_root: bool,
+    /// Whether it came from a secure origin (a file has no origin: true).
+    pub(crate) secure_origin: bool,
+}
+
+/// The prefix rules for a finished cookie. A nameless cookie never
+/// satisfies a prefix. An `HttpOnly` cookie reaches this check only from an
+/// HTTP API (RFC 6265 section 5.3 step 10 refused it otherwise), which is
+/// what `__Http-` and `__Host-Http-` ask for besides the flag.
+pub(crate) fn check_prefix(name: &str, value: &str, f: PrefixFacts) -> Result<(), Rejection> {
     let nameless = name.is_empty();
+    let secure = !nameless && f.secure && f.secure_origin;
+    let host = secure && f.host_only && f.path_is_root;
     match prefix(name, value) {
-        Some(Prefix::Secure) if nameless || !secure || !secure_origin => {
-            Err(Rejection::SecurePrefix)
-        }
-        Some(Prefix::Host)
-            if nameless || !secure || !secure_origin || !host_only || !path_is_root =>
-        {
-            Err(Rejection::HostPrefix)
-        }
+        Some(Prefix::Secure) if !secure => Err(Rejection::SecurePrefix),
+        Some(Prefix::Host) if !host => Err(Rejection::HostPrefix),
+        Some(Prefix::Http) if !(secure && f.http_only) => Err(Rejection::HttpPrefix),
+        Some(Prefix::HostHttp) if !(host && f.http_only) => Err(Rejection::HostHttpPrefix),
         _ => Ok(()),
     }
 }
@@ -115,6 +128,12 @@ mod tests {
             ("", "__Host-sid=attacker", Some(Prefix::Host)),
             ("", "__secure-x", Some(Prefix::Secure)),
             ("a", "__Host-x", None),
+            ("__Http-a", "1", Some(Prefix::Http)),
+            ("__HTTP-a", "1", Some(Prefix::Http)),
+            ("__Host-Http-a", "1", Some(Prefix::HostHttp)),
+            ("__host-http-a", "1", Some(Prefix::HostHttp)),
+            ("__Host-Httpa", "1", Some(Prefix::Host)),
+            ("__Http", "1", None),
             ("__Secure", "1", None),
             ("", "", None),
         ];
@@ -125,13 +144,14 @@ mod tests {
 
     #[test]
     fn prefix_rules_table() {
-        use Rejection::{HostPrefix, SecurePrefix};
-        // (name, value, secure, host_only, path_is_root, secure_origin, want)
+        use Rejection::{HostHttpPrefix, HostPrefix, HttpPrefix, SecurePrefix};
+        // (name, value, secure, http_only, host_only, path_is_root, secure_origin, want)
         let cases = [
-            ("__Secure-a", "1", true, false, false, true, Ok(())),
+            ("__Secure-a", "1", true, false, false, false, true, Ok(())),
             (
                 "__Secure-a",
                 "1",
+                false,
                 false,
                 false,
                 false,
@@ -145,30 +165,167 @@ mod tests {
                 false,
                 false,
                 false,
+                false,
                 Err(SecurePrefix),
             ),
-            ("__Host-a", "1", true, true, true, true, Ok(())),
-            ("__Host-a", "1", true, false, true, true, Err(HostPrefix)),
-            ("__Host-a", "1", true, true, false, true, Err(HostPrefix)),
-            ("__Host-a", "1", false, true, true, true, Err(HostPrefix)),
-            ("", "__Host-sid=x", true, true, true, true, Err(HostPrefix)),
+            ("__Host-a", "1", true, false, true, true, true, Ok(())),
+            (
+                "__Host-a",
+                "1",
+                true,
+                false,
+                false,
+                true,
+                true,
+                Err(HostPrefix),
+            ),
+            (
+                "__Host-a",
+                "1",
+                true,
+                false,
+                true,
+                false,
+                true,
+                Err(HostPrefix),
+            ),
+            (
+                "__Host-a",
+                "1",
+                false,
+                false,
+                true,
+                true,
+                true,
+                Err(HostPrefix),
+            ),
+            (
+                "",
+                "__Host-sid=x",
+                true,
+                false,
+                true,
+                true,
+                true,
+                Err(HostPrefix),
+            ),
             (
                 "",
                 "__Secure-sid=x",
                 true,
+                false,
                 true,
                 true,
                 true,
                 Err(SecurePrefix),
             ),
-            ("plain", "1", false, false, false, false, Ok(())),
+            ("plain", "1", false, false, false, false, false, Ok(())),
+            // draft-ietf-httpbis-rfc6265bis-20 sections 4.1.3.3 and 4.1.3.4.
+            ("__Http-a", "1", true, true, false, false, true, Ok(())),
+            ("__http-a", "1", true, true, false, false, true, Ok(())),
+            (
+                "__Http-a",
+                "1",
+                true,
+                false,
+                false,
+                false,
+                true,
+                Err(HttpPrefix),
+            ),
+            (
+                "__Http-a",
+                "1",
+                false,
+                true,
+                false,
+                false,
+                true,
+                Err(HttpPrefix),
+            ),
+            (
+                "__Http-a",
+                "1",
+                true,
+                true,
+                false,
+                false,
+                false,
+                Err(HttpPrefix),
+            ),
+            (
+                "",
+                "__Http-a=1",
+                true,
+                true,
+                true,
+                true,
+                true,
+                Err(HttpPrefix),
+            ),
+            ("__Host-Http-a", "1", true, true, true, true, true, Ok(())),
+            ("__HOST-HTTP-a", "1", true, true, true, true, true, Ok(())),
+            (
+                "__Host-Http-a",
+                "1",
+                true,
+                false,
+                true,
+                true,
+                true,
+                Err(HostHttpPrefix),
+            ),
+            (
+                "__Host-Http-a",
+                "1",
+                true,
+                true,
+                false,
+                true,
+                true,
+                Err(HostHttpPrefix),
+            ),
+            (
+                "__Host-Http-a",
+                "1",
+                true,
+                true,
+                true,
+                false,
+                true,
+                Err(HostHttpPrefix),
+            ),
+            (
+                "__Host-Http-a",
+                "1",
+                false,
+                true,
+                true,
+                true,
+                true,
+                Err(HostHttpPrefix),
+            ),
+            (
+                "",
+                "__Host-Http-a=1",
+                true,
+                true,
+                true,
+                true,
+                true,
+                Err(HostHttpPrefix),
+            ),
         ];
-        for (name, value, secure, host_only, root, origin, want) in cases {
-            assert_eq!(
-                check_prefix(name, value, secure, host_only, root, origin),
-                want,
-                "{name:?}={value:?}"
-            );
+        for (name, value, secure, http_only, host_only, path_is_root, secure_origin, want) in cases
+        {
+            let facts = PrefixFacts {
+                secure,
+                http_only,
+                host_only,
+                path_is_root,
+                secure_origin,
+            };
+            assert_eq!(check_prefix(name, value, facts), want, "{name:?}={value:?}");
         }
     }
 

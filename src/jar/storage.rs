@@ -211,6 +211,9 @@ impl Jar {
             http_only: sc.http_only(),
             same_site: sc.same_site(),
             partitioned: sc.partitioned(),
+            // CHIPS: the partition is part of the cookie's identity.
+            partition_key: (bis && sc.partitioned())
+                .then(|| self.partition_key(request, &context).into()),
             // Only this profile reads them (and other profiles' cookies
             // then round-trip through files that do not hold them).
             rfc2109: match rfc2109 {
@@ -255,7 +258,10 @@ impl Jar {
         let old = self
             .store
             .same_place(&key, &cookie.name, &cookie.domain, &cookie.path)
-            .find(|(_, e)| !same_host_only || e.cookie.host_only == cookie.host_only);
+            .find(|(_, e)| {
+                (!same_host_only || e.cookie.host_only == cookie.host_only)
+                    && e.cookie.partition_key == cookie.partition_key
+            });
         let Some((id, old)) = old else {
             // An already expired cookie deletes and is not stored.
             if cookie.is_expired_at(now) {
@@ -317,12 +323,16 @@ fn check_rfc6265bis(
         }
         _ => {}
     }
-    rules::check_prefix(
-        sc.name(),
-        sc.value(),
-        sc.secure(),
+    // CHIPS: "Partitioned" without "Secure" is refused.
+    if sc.partitioned() && !sc.secure() {
+        return Err(Rejection::PartitionedInsecure);
+    }
+    let facts = rules::PrefixFacts {
+        secure: sc.secure(),
+        http_only: sc.http_only(),
         host_only,
-        sc.path() == Some("/"),
-        request.secure,
-    )
+        path_is_root: sc.path() == Some("/"),
+        secure_origin: request.secure,
+    };
+    rules::check_prefix(sc.name(), sc.value(), facts)
 }

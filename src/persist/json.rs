@@ -49,6 +49,9 @@ struct CookieOut<'c> {
     same_site: Option<&'static str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     partitioned: bool,
+    /// CHIPS: the top-level site a partitioned cookie belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partition_key: Option<&'c str>,
     /// `null` for a session cookie.
     #[serde(with = "time::serde::rfc3339::option")]
     expires: Option<OffsetDateTime>,
@@ -89,6 +92,7 @@ pub(crate) fn write(cookies: &[&Cookie], report: &mut SaveReport) -> io::Result<
             http_only: c.http_only(),
             same_site: c.same_site().map(|s| s.as_str()),
             partitioned: c.partitioned(),
+            partition_key: c.partition_key(),
             expires: c.expiry_time(),
             created: c.creation_time(),
             last_access: c.last_access_time(),
@@ -385,6 +389,18 @@ fn entry(raw: &str, location: &str) -> Entry {
         }
     };
     let partitioned = flag("partitioned", Some(false))?;
+    // Absent from files written before partitions were kept: the jar then
+    // files a partitioned cookie under its own site (`Jar::admit_loaded`).
+    let partition_key = match fields.get("partition_key") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(s)) => Some(s.as_str().into()),
+        Some(_) => {
+            return Err(LoadError::invalid(
+                "must be a string or null",
+                at("partition_key"),
+            ))
+        }
+    };
     let version = match fields.get("version") {
         None => Rfc2109Attributes::LOADED.version,
         Some(v) => v
@@ -412,6 +428,7 @@ fn entry(raw: &str, location: &str) -> Entry {
         http_only,
         same_site,
         partitioned,
+        partition_key,
         rfc2109: Rfc2109Attributes {
             version,
             path_specified,

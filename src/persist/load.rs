@@ -188,8 +188,8 @@ pub(crate) fn load(
     Ok(report)
 }
 
-/// Puts the checked cookies into the jar.
-fn apply(
+/// Puts the checked cookies into the jar (a file's, or a browser import's).
+pub(crate) fn apply(
     jar: &mut Jar,
     cookies: Vec<Cookie>,
     options: LoadOptions,

@@ -13,7 +13,7 @@ pub(crate) mod atomic;
 mod error;
 #[cfg(feature = "json")]
 pub(crate) mod json;
-mod load;
+pub(crate) mod load;
 pub(crate) mod lock;
 pub(crate) mod netscape;
 pub(crate) mod update;

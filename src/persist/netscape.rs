@@ -274,6 +274,7 @@ fn parse_line(line: &str, http_only: bool, now: OffsetDateTime) -> Result<Cookie
         http_only,
         same_site: None,
         partitioned: false,
+        partition_key: None,
         rfc2109: crate::cookie::Rfc2109Attributes::LOADED,
     })
 }
