@@ -6,6 +6,8 @@
 
 mod escape;
 mod har;
+#[cfg(feature = "browser")]
+mod import;
 mod inspect;
 mod jarfile;
 mod output;
@@ -139,6 +141,29 @@ enum Command {
         /// The jar's limits.
         #[arg(long, value_enum, default_value = "browser")]
         limits: LimitsArg,
+    },
+    /// Import the cookies of a Firefox or Chromium profile into a jar file.
+    #[cfg(feature = "browser")]
+    Import {
+        /// The browser: firefox or chromium (Chromium or Chrome on Linux).
+        #[arg(long = "from", value_name = "BROWSER")]
+        from: cookiejar::import::Browser,
+        /// The profile directory (or the cookie database); default: the browser's default profile.
+        #[arg(long, value_name = "DIR")]
+        profile: Option<PathBuf>,
+        /// Chromium: a file holding the desktop keyring's secret, for values encrypted as v11.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+        /// Only this site: its registrable domain and every subdomain.
+        #[arg(long, value_name = "DOMAIN")]
+        domain: Option<String>,
+        /// The jar file to write (JSON if it ends in .json, else cookies.txt).
+        output: PathBuf,
+        /// Output format (default: from the output's extension).
+        #[arg(long, value_enum)]
+        to: Option<FileFormat>,
+        #[command(flatten)]
+        session: SessionFlags,
     },
     /// Remove expired cookies from a jar file (session cookies are kept).
     Purge {
@@ -301,6 +326,32 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
                 json: cli.json,
             };
             rewrite::convert(&convert, now)
+        }
+        #[cfg(feature = "browser")]
+        Command::Import {
+            from,
+            profile,
+            key_file,
+            domain,
+            output,
+            to,
+            session,
+        } => {
+            let request = import::Import {
+                browser: *from,
+                profile: profile.as_deref(),
+                key_file: key_file.as_deref(),
+                domain: domain.as_deref(),
+                output,
+                format: match to {
+                    Some(FileFormat::Json) => Format::Json,
+                    Some(FileFormat::Netscape) => Format::Netscape,
+                    None => Format::for_path(output),
+                },
+                keep_session: !session.drop_session,
+                json: cli.json,
+            };
+            import::run(&request, now)
         }
         Command::Purge { jar, .. } => rewrite::purge(cli.json, &jar.jar, jar.lenient, now),
         Command::Har {

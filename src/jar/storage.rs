@@ -169,7 +169,7 @@ impl Jar {
         // itself, and the cookie is then host-only (as Go and Chromium do).
         let (domain, host_only) = if domain_attribute.is_empty() {
             (request.host.to_string(), true)
-        } else if !host::domain_match(&request.host, &domain_attribute) {
+        } else if !host::domain_match_known(&request.host, request.ip_literal, &domain_attribute) {
             return Err(Rejection::DomainMismatch);
         } else if request.is_ip {
             (request.host.to_string(), true)

@@ -4,6 +4,8 @@
 
 mod har;
 mod helpers;
+#[cfg(feature = "browser")]
+mod import;
 mod rewrite;
 mod terminal;
 
