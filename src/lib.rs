@@ -10,6 +10,7 @@ mod parse;
 mod persist;
 mod psl;
 mod serialize;
+mod shards;
 mod shared;
 
 /// Helpers for `http::HeaderMap` (feature `http`), and reqwest's cookie
@@ -41,6 +42,7 @@ pub use parse::{
     SetCookie, SetCookieList, MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES,
 };
 pub use serialize::{write_cookie_header, BuildError, SetCookieBuilder};
+pub use shards::WholeJar;
 pub use shared::{RejectedCookie, SharedJar};
 
 #[cfg(feature = "redis")]

@@ -25,6 +25,7 @@ mod rfc2109;
 mod rules;
 #[cfg(test)]
 mod scale_tests;
+pub(crate) mod sharding;
 mod storage;
 mod store;
 
