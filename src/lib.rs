@@ -5,6 +5,7 @@ mod cookie;
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub mod fleet;
+mod hash;
 mod jar;
 mod parse;
 mod persist;

@@ -7,6 +7,9 @@
 mod escape;
 #[cfg(feature = "redis")]
 mod fleet;
+mod har;
+#[cfg(feature = "browser")]
+mod import;
 mod inspect;
 mod jarfile;
 mod output;
@@ -14,7 +17,7 @@ mod rewrite;
 mod store;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use cookiejar::{Format, NetscapeDialect, RequestContext};
+use cookiejar::{Format, Limits, NetscapeDialect, Profile, RequestContext};
 use jarfile::Failure;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -130,6 +133,40 @@ enum Command {
         #[arg(long, conflicts_with = "wget")]
         python: bool,
     },
+    /// Replay a browser's HAR export through the jar: every response's Set-Cookie at its recorded time, and for every request the difference between the Cookie header the browser sent and the one the jar would send, with the reason. Exit code 1 if any request differs.
+    Har {
+        /// The HAR file (HAR 1.2, as browsers' developer tools export it).
+        file: PathBuf,
+        /// The jar's profile.
+        #[arg(long, value_enum, default_value = "rfc6265bis")]
+        profile: ProfileArg,
+        /// The jar's limits.
+        #[arg(long, value_enum, default_value = "browser")]
+        limits: LimitsArg,
+    },
+    /// Import the cookies of a Firefox or Chromium profile into a jar file.
+    #[cfg(feature = "browser")]
+    Import {
+        /// The browser: firefox or chromium (Chromium or Chrome on Linux).
+        #[arg(long = "from", value_name = "BROWSER")]
+        from: cookiejar::import::Browser,
+        /// The profile directory (or the cookie database); default: the browser's default profile.
+        #[arg(long, value_name = "DIR")]
+        profile: Option<PathBuf>,
+        /// Chromium: a file holding the desktop keyring's secret, for values encrypted as v11.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+        /// Only this site: its registrable domain and every subdomain.
+        #[arg(long, value_name = "DOMAIN")]
+        domain: Option<String>,
+        /// The jar file to write (JSON if it ends in .json, else cookies.txt).
+        output: PathBuf,
+        /// Output format (default: from the output's extension).
+        #[arg(long, value_enum)]
+        to: Option<FileFormat>,
+        #[command(flatten)]
+        session: SessionFlags,
+    },
     /// Remove expired cookies from a jar file (session cookies are kept).
     Purge {
         #[command(flatten)]
@@ -172,6 +209,28 @@ struct SessionFlags {
     /// Accepted for compatibility: session cookies are kept by default.
     #[arg(long, hide = true, conflicts_with = "drop_session")]
     keep_session: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    /// RFC 6265bis, the library's default.
+    Rfc6265bis,
+    /// RFC 6265bis and Chromium's choices where they differ.
+    Chromium,
+    /// RFC 6265 as published in 2011.
+    Rfc6265,
+    /// RFC 2109.
+    Rfc2109,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LimitsArg {
+    /// 3000 cookies, 180 per site (what browsers keep).
+    Browser,
+    /// RFC 6265 section 6.1: 3000, 50 per site.
+    Rfc6265,
+    /// RFC 2109 section 6.3: 300, 20 per site (the library's default).
+    Rfc2109,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -307,7 +366,53 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             };
             rewrite::convert(&convert, now)
         }
+        #[cfg(feature = "browser")]
+        Command::Import {
+            from,
+            profile,
+            key_file,
+            domain,
+            output,
+            to,
+            session,
+        } => {
+            let request = import::Import {
+                browser: *from,
+                profile: profile.as_deref(),
+                key_file: key_file.as_deref(),
+                domain: domain.as_deref(),
+                output,
+                format: match to {
+                    Some(FileFormat::Json) => Format::Json,
+                    Some(FileFormat::Netscape) => Format::Netscape,
+                    None => Format::for_path(output),
+                },
+                keep_session: !session.drop_session,
+                json: cli.json,
+            };
+            import::run(&request, now)
+        }
         Command::Purge { jar, .. } => rewrite::purge(cli.json, jar.path()?, jar.lenient, now),
+        Command::Har {
+            file,
+            profile,
+            limits,
+        } => har::run(&har::Replay {
+            file,
+            profile: match profile {
+                ProfileArg::Rfc6265bis => Profile::Rfc6265bis,
+                ProfileArg::Chromium => Profile::Chromium,
+                ProfileArg::Rfc6265 => Profile::Rfc6265,
+                ProfileArg::Rfc2109 => Profile::Rfc2109,
+            },
+            limits: match limits {
+                LimitsArg::Browser => Limits::BROWSER,
+                LimitsArg::Rfc6265 => Limits::RFC6265,
+                LimitsArg::Rfc2109 => Limits::RFC2109,
+            },
+            show_values: cli.show_values,
+            json: cli.json,
+        }),
     }
 }
 

@@ -2,7 +2,7 @@
 //! and the replica state as a snapshot. Both are versioned JSON through
 //! private types, so that the public `Cookie` is not the wire format.
 
-use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes};
+use crate::cookie::{to_nanos, Cookie, Priority, Rfc2109Attributes};
 use crate::jar::RequestContext;
 use crate::parse::SameSite;
 use serde::{Deserialize, Serialize};
@@ -140,6 +140,9 @@ pub(crate) struct SnapshotCookie {
     /// The top-level site of a partitioned cookie (CHIPS).
     #[serde(default)]
     partition_key: Option<String>,
+    /// Chromium's `Priority` (`Low`, `High`); absent for `Medium`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    priority: Option<String>,
     version: u32,
     path_specified: bool,
     rank: u64,
@@ -163,6 +166,7 @@ impl SnapshotCookie {
             same_site,
             partitioned,
             partition_key,
+            priority,
             rfc2109,
         } = c;
         let last_access = crate::cookie::from_nanos(last_access_time.load(Ordering::Relaxed));
@@ -187,6 +191,7 @@ impl SnapshotCookie {
             }),
             partitioned: *partitioned,
             partition_key: partition_key.as_deref().map(str::to_owned),
+            priority: (*priority != Priority::Medium).then(|| priority.as_str().to_owned()),
             version: rfc2109.version,
             path_specified: rfc2109.path_specified,
             rank,
@@ -201,6 +206,12 @@ impl SnapshotCookie {
             Some("strict") => Some(SameSite::Strict),
             Some("lax") => Some(SameSite::Lax),
             Some("none") => Some(SameSite::None),
+            Some(_) => return None,
+        };
+        let priority = match self.priority.as_deref() {
+            None | Some("Medium") => Priority::Medium,
+            Some("Low") => Priority::Low,
+            Some("High") => Priority::High,
             Some(_) => return None,
         };
         let expiry_time = match self.expiry {
@@ -221,6 +232,7 @@ impl SnapshotCookie {
             same_site,
             partitioned: self.partitioned,
             partition_key: self.partition_key.map(Into::into),
+            priority,
             rfc2109: Rfc2109Attributes {
                 version: self.version,
                 path_specified: self.path_specified,
@@ -280,5 +292,28 @@ mod tests {
         for t in [OffsetDateTime::UNIX_EPOCH, crate::cookie::LATEST] {
             assert_eq!(Instant::from(t).to_time(), Some(t));
         }
+    }
+
+    #[test]
+    fn a_snapshot_keeps_the_priority() {
+        let url = url::Url::parse("https://a.example/").unwrap();
+        let mut jar = crate::Jar::builder()
+            .profile(crate::Profile::Chromium)
+            .build();
+        for header in ["lo=1; Priority=Low", "mid=1", "hi=1; Priority=HIGH"] {
+            jar.set_cookie(&url, header).unwrap();
+        }
+        let priorities: Vec<_> = jar
+            .iter()
+            .map(|c| {
+                let snapshot = SnapshotCookie::new(c, 0);
+                let json = serde_json::to_string(&snapshot).unwrap();
+                let back: SnapshotCookie = serde_json::from_str(&json).unwrap();
+                (c.name().to_owned(), back.into_cookie().unwrap().0.priority)
+            })
+            .collect();
+        assert!(priorities.contains(&("lo".to_owned(), Priority::Low)));
+        assert!(priorities.contains(&("mid".to_owned(), Priority::Medium)));
+        assert!(priorities.contains(&("hi".to_owned(), Priority::High)));
     }
 }

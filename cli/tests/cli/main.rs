@@ -4,7 +4,10 @@
 
 #[cfg(feature = "redis")]
 mod fleet;
+mod har;
 mod helpers;
+#[cfg(feature = "browser")]
+mod import;
 mod rewrite;
 mod terminal;
 
