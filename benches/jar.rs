@@ -21,8 +21,11 @@
 //! `cargo bench --bench jar_memory`.
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)] // a bench, not library code
 
+mod shapes;
+
 use cookiejar::{Jar, Limits, Stored};
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion};
+use reqwest::cookie::CookieStore as _;
 use std::collections::BTreeSet;
 use std::time::Duration;
 use time::macros::datetime;
@@ -365,6 +368,76 @@ fn one_domain(c: &mut Criterion) {
     group.finish();
 }
 
+/// The crawl of issue 15 (benches/shapes): 10, 1,000 and 10,000
+/// registrable domains of ten cookies each; the stores replace cookies or
+/// are refused (public suffix, foreign site), the lookups ask for seeded
+/// pages. Each iteration is one operation, rotating over 4,096 prepared.
+fn crawl(c: &mut Criterion) {
+    use shapes::jars::{our_jar, reqwest_jar, their_header, their_store, NOW};
+    for sites in [10usize, 1_000, 10_000] {
+        let n = sites * shapes::PER_DOMAIN;
+        let crawl = shapes::crawl(sites);
+        let stores = shapes::crawl_stores(sites, 4096);
+        let urls = shapes::crawl_lookups(sites, 4096);
+        let mut ours = our_jar(&crawl);
+        let mut theirs = their_store(&crawl);
+        let reqwest = reqwest_jar(&crawl);
+        let mut group = c.benchmark_group("crawl_lookup");
+        group.sample_size(sample_size(n));
+        group.bench_function(BenchmarkId::new("cookiejar", n), |b| {
+            let mut k = 0;
+            b.iter(|| {
+                k = (k + 1) % urls.len();
+                ours.cookie_header_at(black_box(&urls[k]), NOW)
+            })
+        });
+        group.bench_function(BenchmarkId::new("cookie_store", n), |b| {
+            let mut k = 0;
+            b.iter(|| {
+                k = (k + 1) % urls.len();
+                their_header(&theirs, black_box(&urls[k]))
+            })
+        });
+        group.bench_function(BenchmarkId::new("reqwest", n), |b| {
+            let mut k = 0;
+            b.iter(|| {
+                k = (k + 1) % urls.len();
+                reqwest.cookies(black_box(&urls[k]))
+            })
+        });
+        group.finish();
+        let mut group = c.benchmark_group("crawl_store");
+        group.sample_size(sample_size(n));
+        group.bench_function(BenchmarkId::new("cookiejar", n), |b| {
+            let mut k = 0;
+            b.iter(|| {
+                k = (k + 1) % stores.len();
+                let r = &stores[k];
+                ours.set_cookie_at(black_box(&r.url), black_box(&r.set_cookie), NOW)
+                    .is_ok()
+            })
+        });
+        group.bench_function(BenchmarkId::new("cookie_store", n), |b| {
+            let mut k = 0;
+            b.iter(|| {
+                k = (k + 1) % stores.len();
+                let r = &stores[k];
+                let c = cookie::Cookie::parse(black_box(r.set_cookie.as_str())).unwrap();
+                theirs.insert_raw(&c, black_box(&r.url)).is_ok()
+            })
+        });
+        group.bench_function(BenchmarkId::new("reqwest", n), |b| {
+            let mut k = 0;
+            b.iter(|| {
+                k = (k + 1) % stores.len();
+                let r = &stores[k];
+                reqwest.add_cookie_str(black_box(&r.set_cookie), black_box(&r.url))
+            })
+        });
+        group.finish();
+    }
+}
+
 fn jar(c: &mut Criterion) {
     let mut all = jars();
     lookup(c, &all);
@@ -377,5 +450,5 @@ fn config() -> Criterion {
         .measurement_time(Duration::from_secs(2))
 }
 
-criterion_group! { name = benches; config = config(); targets = jar, one_domain }
+criterion_group! { name = benches; config = config(); targets = jar, one_domain, crawl }
 criterion_main!(benches);

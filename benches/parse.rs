@@ -8,6 +8,8 @@
 //! README table from criterion's results.
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)] // a bench, not library code
 
+mod shapes;
+
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use std::time::Duration;
 
@@ -204,11 +206,83 @@ fn cookie_request_header(c: &mut Criterion) {
     group.finish();
 }
 
+/// The shapes of issue 15 (benches/shapes): each iteration parses a whole
+/// corpus of `shapes::CORPUS` headers, every field read as above.
+fn workload_shapes(c: &mut Criterion) {
+    let mut group = c.benchmark_group("shapes_set_cookie");
+    for shape in shapes::SET_COOKIE_SHAPES {
+        let corpus = shapes::set_cookie_corpus(shape);
+        let bytes: usize = corpus.iter().map(String::len).sum();
+        group.throughput(Throughput::Bytes(bytes as u64));
+        group.bench_with_input(
+            BenchmarkId::new("cookiejar", shape),
+            &corpus,
+            |b, corpus| b.iter(|| corpus.iter().map(|h| parse_ours(h)).sum::<i64>()),
+        );
+        group.bench_with_input(BenchmarkId::new("cookie", shape), &corpus, |b, corpus| {
+            b.iter(|| corpus.iter().map(|h| parse_theirs(h)).sum::<i64>())
+        });
+    }
+    group.finish();
+    let mut group = c.benchmark_group("shapes_cookie_header");
+    let headers = shapes::cookie_headers();
+    let bytes: usize = headers.iter().map(String::len).sum();
+    group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_with_input(
+        BenchmarkId::new("cookiejar", "1-40"),
+        &headers,
+        |b, headers| {
+            b.iter(|| {
+                headers
+                    .iter()
+                    .flat_map(|h| cookiejar::parse_cookie_header(black_box(h)))
+                    .map(|p| p.name().len() + p.value().len())
+                    .sum::<usize>()
+            })
+        },
+    );
+    group.bench_with_input(
+        BenchmarkId::new("cookie", "1-40"),
+        &headers,
+        |b, headers| {
+            b.iter(|| {
+                headers
+                    .iter()
+                    .flat_map(|h| cookie::Cookie::split_parse(black_box(h.as_str())))
+                    .filter_map(Result::ok)
+                    .map(|p| p.name().len() + p.value().len())
+                    .sum::<usize>()
+            })
+        },
+    );
+    group.finish();
+}
+
+fn parse_ours(h: &str) -> i64 {
+    let c = cookiejar::SetCookie::parse(black_box(h)).unwrap();
+    let mut acc = (c.name().len() + c.value().len()) as i64;
+    acc += c.expires().map_or(0, |t| t.unix_timestamp());
+    acc += c.max_age().unwrap_or(0);
+    acc += c.domain().map_or(0, str::len) as i64 + c.path().map_or(0, str::len) as i64;
+    acc + i64::from(c.secure()) + i64::from(c.http_only()) + i64::from(c.same_site().is_some())
+}
+
+fn parse_theirs(h: &str) -> i64 {
+    let c = cookie::Cookie::parse(black_box(h)).unwrap();
+    let mut acc = (c.name().len() + c.value().len()) as i64;
+    acc += c.expires_datetime().map_or(0, |t| t.unix_timestamp());
+    acc += c.max_age().map_or(0, |d| d.whole_seconds());
+    acc += c.domain().map_or(0, str::len) as i64 + c.path().map_or(0, str::len) as i64;
+    acc + i64::from(c.secure().unwrap_or(false))
+        + i64::from(c.http_only().unwrap_or(false))
+        + i64::from(c.same_site().is_some())
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(3))
 }
 
-criterion_group! { name = benches; config = config(); targets = set_cookie, cookie_request_header }
+criterion_group! { name = benches; config = config(); targets = set_cookie, cookie_request_header, workload_shapes }
 criterion_main!(benches);

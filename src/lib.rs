@@ -2,6 +2,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cookie;
+mod hash;
 mod jar;
 mod parse;
 mod persist;

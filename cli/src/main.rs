@@ -5,6 +5,7 @@
 //! be read, parsed or written.
 
 mod escape;
+mod har;
 #[cfg(feature = "browser")]
 mod import;
 mod inspect;
@@ -14,7 +15,7 @@ mod rewrite;
 mod store;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use cookiejar::{Format, NetscapeDialect, RequestContext};
+use cookiejar::{Format, Limits, NetscapeDialect, Profile, RequestContext};
 use jarfile::Failure;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -153,6 +154,17 @@ enum Command {
         #[command(flatten)]
         session: SessionFlags,
     },
+    /// Replay a browser's HAR export through the jar: every response's Set-Cookie at its recorded time, and for every request the difference between the Cookie header the browser sent and the one the jar would send, with the reason. Exit code 1 if any request differs.
+    Har {
+        /// The HAR file (HAR 1.2, as browsers' developer tools export it).
+        file: PathBuf,
+        /// The jar's profile.
+        #[arg(long, value_enum, default_value = "rfc6265bis")]
+        profile: ProfileArg,
+        /// The jar's limits.
+        #[arg(long, value_enum, default_value = "browser")]
+        limits: LimitsArg,
+    },
     /// Remove expired cookies from a jar file (session cookies are kept).
     Purge {
         #[command(flatten)]
@@ -181,6 +193,28 @@ struct SessionFlags {
     /// Accepted for compatibility: session cookies are kept by default.
     #[arg(long, hide = true, conflicts_with = "drop_session")]
     keep_session: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    /// RFC 6265bis, the library's default.
+    Rfc6265bis,
+    /// RFC 6265bis and Chromium's choices where they differ.
+    Chromium,
+    /// RFC 6265 as published in 2011.
+    Rfc6265,
+    /// RFC 2109.
+    Rfc2109,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LimitsArg {
+    /// 3000 cookies, 180 per site (what browsers keep).
+    Browser,
+    /// RFC 6265 section 6.1: 3000, 50 per site.
+    Rfc6265,
+    /// RFC 2109 section 6.3: 300, 20 per site (the library's default).
+    Rfc2109,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -320,6 +354,26 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             import::run(&request, now)
         }
         Command::Purge { jar, .. } => rewrite::purge(cli.json, &jar.jar, jar.lenient, now),
+        Command::Har {
+            file,
+            profile,
+            limits,
+        } => har::run(&har::Replay {
+            file,
+            profile: match profile {
+                ProfileArg::Rfc6265bis => Profile::Rfc6265bis,
+                ProfileArg::Chromium => Profile::Chromium,
+                ProfileArg::Rfc6265 => Profile::Rfc6265,
+                ProfileArg::Rfc2109 => Profile::Rfc2109,
+            },
+            limits: match limits {
+                LimitsArg::Browser => Limits::BROWSER,
+                LimitsArg::Rfc6265 => Limits::RFC6265,
+                LimitsArg::Rfc2109 => Limits::RFC2109,
+            },
+            show_values: cli.show_values,
+            json: cli.json,
+        }),
     }
 }
 

@@ -413,6 +413,7 @@ pub(crate) fn cookie(
         same_site,
         partitioned,
         partition_key: None,
+        priority: crate::cookie::Priority::Medium,
         rfc2109: Rfc2109Attributes::LOADED,
     }
 }

@@ -69,6 +69,28 @@ pub fn domain_match(string: &str, domain: &str) -> bool {
         .is_some_and(|head| head.ends_with('.') && !domain.is_empty() && !is_ip(string))
 }
 
+/// [`domain_match`] for a `string` whose IP-ness is already known
+/// (`string_is_ip` must be [`is_ip`] of it): a request knows whether its
+/// host is an IP address once, and a lookup tests every domain cookie of
+/// its bucket, so it does not parse the host again per cookie.
+pub(crate) fn domain_match_known(string: &str, string_is_ip: bool, domain: &str) -> bool {
+    if string == domain {
+        return true;
+    }
+    !string_is_ip
+        && !domain.is_empty()
+        && string
+            .strip_suffix(domain)
+            .is_some_and(|head| head.ends_with('.'))
+}
+
+/// [`is_ip`], without parsing the hosts that cannot be an IP literal: an
+/// IPv4 literal ends in a digit, an IPv6 one holds a colon.
+pub(crate) fn is_ip_literal(host: &str) -> bool {
+    let maybe = host.ends_with(|c: char| c.is_ascii_digit()) || host.contains(':');
+    maybe && is_ip(host)
+}
+
 /// Whether a request goes over a secure channel: `https` or `wss`, or a
 /// loopback host, which RFC 6265bis (via "potentially trustworthy origins")
 /// and every browser treat as secure.
@@ -118,7 +140,12 @@ pub(crate) fn registrable_domain_from_suffix<'a>(host: &'a str, suffix: Option<&
         Some(suffix) if suffix.len() < host.len() => {
             // One more label to the left of the suffix.
             let head = host.get(..host.len() - suffix.len() - 1).unwrap_or("");
-            let start = head.rfind('.').map_or(0, |dot| dot + 1);
+            // A byte loop: the label is short, and memrchr's set-up costs
+            // more than the scan.
+            let start = head
+                .bytes()
+                .rposition(|b| b == b'.')
+                .map_or(0, |dot| dot + 1);
             host.get(start..).unwrap_or(host)
         }
         Some(_) => host,
@@ -147,6 +174,40 @@ mod tests {
         ];
         for (string, domain, want) in cases {
             assert_eq!(domain_match(string, domain), want, "{string} ~ {domain}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn known_ip_domain_match_is_domain_match(
+            string in "([a-c0-9:]{0,3}\\.){0,3}[a-c0-9:]{0,4}",
+            domain in "([a-c0-9]{0,2}\\.){0,2}[a-c0-9]{0,3}",
+            suffix in proptest::bool::ANY,
+        ) {
+            // Half the cases make `domain` a suffix of `string`.
+            let string = match suffix {
+                true => format!("{string}.{domain}"),
+                false => string,
+            };
+            let want = domain_match(&string, &domain);
+            proptest::prop_assert_eq!(is_ip_literal(&string), is_ip(&string));
+            proptest::prop_assert_eq!(domain_match_known(&string, is_ip(&string), &domain), want);
+        }
+    }
+
+    #[test]
+    fn ip_literals_are_recognized_without_parsing_others() {
+        for (host, want) in [
+            ("1.2.3.4", true),
+            ("::1", true),
+            ("fe80::1", true),
+            ("example.com", false),
+            ("1.2.3.4.example", false),
+            ("site1", false),
+            ("1.2.3", false),
+        ] {
+            assert_eq!(is_ip_literal(host), want, "{host}");
+            assert_eq!(is_ip(host), want, "{host}");
         }
     }
 

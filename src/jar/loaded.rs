@@ -40,7 +40,7 @@ impl Jar {
         if self.profile != Profile::Rfc6265 {
             rules::check_reserved_name(&c.name, &c.value)?;
         }
-        let bis = self.profile == Profile::Rfc6265bis;
+        let bis = self.profile.follows_rfc6265bis();
         if c.name.is_empty() && !bis {
             return Err(Rejection::Nameless);
         }
@@ -146,12 +146,7 @@ impl Jar {
         if let Some(entry) = self.store.get(id) {
             self.emit(ChangeKind::Loaded, &entry.cookie);
         }
-        let listener = &self.listener;
-        let (evicted, lost_new) = self
-            .store
-            .enforce(&key, &self.limits, now, id, &mut |c, why| {
-                super::emit(listener, why.into(), c)
-            });
+        let (evicted, lost_new) = self.enforce_limits(&key, now, id);
         if lost_new {
             return Err(Rejection::NoRoom);
         }

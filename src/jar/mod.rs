@@ -10,6 +10,7 @@
 //! enforces the limits, and a request reads one bucket back in RFC order.
 
 mod bucket;
+mod chromium;
 pub(crate) mod events;
 mod explain;
 pub(crate) mod host;
@@ -273,26 +274,38 @@ impl JarBuilder {
 
 /// The request URL, canonicalized once.
 struct Request<'u> {
+    /// Kept for rules that need more of the URL than its host and path.
+    #[allow(dead_code)]
     url: &'u Url,
     host: Cow<'u, str>,
     is_ip: bool,
+    /// `host` reads as an IP address (as `is_ip`, and also for the opaque
+    /// host of a non-special URL written like one): what section 5.1.3's
+    /// "the string is a host name (i.e., not an IP address)" asks, answered
+    /// once per request instead of once per cookie.
+    ip_literal: bool,
     secure: bool,
+    /// `url.path()`, found once: a lookup path-matches every cookie.
+    path: &'u str,
 }
 
 impl<'u> Request<'u> {
     fn new(url: &'u Url) -> Option<Self> {
         let (host, is_ip) = host::canonical_request_host(url)?;
         let secure = host::is_secure_origin(url, &host);
+        let ip_literal = is_ip || host::is_ip_literal(&host);
         Some(Request {
             url,
             host,
             is_ip,
+            ip_literal,
             secure,
+            path: url.path(),
         })
     }
 
     fn path(&self) -> &str {
-        self.url.path()
+        self.path
     }
 }
 

@@ -8,8 +8,41 @@ use super::{
 };
 use crate::cookie::Cookie;
 use crate::parse::SameSite;
+use std::cell::RefCell;
 use time::OffsetDateTime;
 use url::Url;
+
+thread_local! {
+    /// The matching cookies of the lookup in progress on this thread,
+    /// kept between lookups so that a lookup allocates no list of them.
+    static SENT: RefCell<Vec<SortKey>> = const { RefCell::new(Vec::new()) };
+}
+
+/// A matching cookie in RFC 6265 section 5.4 step 2 order: longer paths
+/// first, then earlier creation times, then the order of creation within
+/// one instant. `order` packs the first two in one integer, so that the
+/// sort compares no instants: the path length inverted in the top 32 bits,
+/// the creation time in Unix nanoseconds, offset to be unsigned, in the
+/// low 96 (`time` spans at most ±999,999 years, under 2^75 nanoseconds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct SortKey {
+    order: u128,
+    creation_seq: u64,
+    id: Id,
+}
+
+impl SortKey {
+    fn new(id: Id, e: &store::Entry) -> SortKey {
+        let shorter_path = u32::MAX - u32::try_from(e.cookie.path.len()).unwrap_or(u32::MAX);
+        let nanos = e.cookie.creation_time.unix_timestamp_nanos();
+        let since_start = (nanos + (1 << 95)) as u128 & ((1 << 96) - 1);
+        SortKey {
+            order: u128::from(shorter_path) << 96 | since_start,
+            creation_seq: e.creation_seq,
+            id,
+        }
+    }
+}
 
 impl Jar {
     /// The `Cookie` header for a request to `url` over HTTP in a same-site
@@ -18,6 +51,17 @@ impl Jar {
     /// creation times.
     pub fn cookie_header_at(&self, url: &Url, now: OffsetDateTime) -> Option<String> {
         self.cookie_header_with(url, RequestContext::default(), now)
+    }
+
+    /// [`Jar::write_cookie_header_with`] over HTTP in a same-site context:
+    /// [`Jar::cookie_header_at`] into a reused buffer.
+    pub fn write_cookie_header_at(
+        &self,
+        url: &Url,
+        now: OffsetDateTime,
+        header: &mut String,
+    ) -> usize {
+        self.write_cookie_header_with(url, RequestContext::default(), now, header)
     }
 
     /// [`Jar::cookie_header_at`] at the system clock's time.
@@ -35,14 +79,134 @@ impl Jar {
         context: RequestContext,
         now: OffsetDateTime,
     ) -> Option<String> {
-        let request = Request::new(url)?;
-        let mut ids = self.matching(&request, context, now);
-        let (header, _) = self.write_header(&mut ids);
-        // Step 3: update the last-access-time of the cookies sent.
-        if self.record_access {
-            self.store.touch_all(&ids, now);
+        let mut header = String::new();
+        let sent = self.write_cookie_header_with(url, context, now, &mut header);
+        (sent > 0).then_some(header)
+    }
+
+    /// [`Jar::cookie_header_with`] into a caller's buffer, for clients that
+    /// send many requests: `header` is cleared, then holds the header value
+    /// (empty if no cookie applies), and keeps its capacity for the next
+    /// request, so a lookup into a buffer that has grown to its usual size
+    /// allocates nothing. Returns how many cookies the header holds.
+    ///
+    /// ```
+    /// use cookiejar::{Jar, RequestContext};
+    /// use url::Url;
+    ///
+    /// let mut jar = Jar::new();
+    /// let now = time::OffsetDateTime::now_utc();
+    /// let url = Url::parse("https://example.com/")?;
+    /// jar.set_cookie_at(&url, "sid=1", now).unwrap();
+    /// let mut header = String::new();
+    /// for _ in 0..3 {
+    ///     let sent = jar.write_cookie_header_with(&url, RequestContext::default(), now, &mut header);
+    ///     assert_eq!((sent, header.as_str()), (1, "sid=1"));
+    /// }
+    /// # Ok::<(), url::ParseError>(())
+    /// ```
+    pub fn write_cookie_header_with(
+        &self,
+        url: &Url,
+        context: RequestContext,
+        now: OffsetDateTime,
+        header: &mut String,
+    ) -> usize {
+        header.clear();
+        let Some(request) = Request::new(url) else {
+            return 0;
+        };
+        if self.profile == Profile::Rfc2109 {
+            // RFC 2109 section 4.3.4 adds `$Version` and attributes.
+            let mut ids = self.matching(&request, context, now);
+            let (written, _) = self.write_header(&mut ids);
+            header.push_str(&written);
+            if self.record_access {
+                self.store.touch_all(&ids, now);
+            }
+            return ids.len();
         }
-        (!ids.is_empty()).then_some(header)
+        SENT.with(|sent| match sent.try_borrow_mut() {
+            Ok(mut sent) => self.write_matching(&request, context, now, header, &mut sent),
+            Err(_) => self.write_matching(&request, context, now, header, &mut Vec::new()),
+        })
+    }
+
+    /// Steps 1 to 4 for every profile but RFC 2109's: the cookies of the
+    /// request's bucket that match it (step 1), in order (step 2), written
+    /// into `header` within `max_header_bytes` (step 4) and touched (step
+    /// 3). `sent` is scratch space, reused between lookups.
+    fn write_matching(
+        &self,
+        request: &Request<'_>,
+        context: RequestContext,
+        now: OffsetDateTime,
+        header: &mut String,
+        sent: &mut Vec<SortKey>,
+    ) -> usize {
+        let key = self.bucket_key(request);
+        sent.clear();
+        let mut bytes = 0;
+        for (id, e) in self.store.bucket_entries(key) {
+            let c = &e.cookie;
+            if self.exclusion(c, request, context, now).is_none() {
+                bytes += c.name.len() + c.value.len() + 3;
+                sent.push(SortKey::new(id, e));
+            }
+        }
+        // Step 2: longer paths first, then earlier creation times (then
+        // the order of creation within one instant). The keys are distinct
+        // (the id is last), so an unstable sort gives one order.
+        sent.sort_unstable();
+        let limit = self.limits.max_header_bytes;
+        header.reserve(bytes.min(limit));
+        // One step of the shared clock for all the ticks (none for a jar
+        // that does not record access: its clock moves only on stores).
+        let first = match self.record_access {
+            true => self.store.reserve_seqs(sent.len()),
+            false => 0,
+        };
+        let now_nanos = crate::cookie::to_nanos(now);
+        let mut count = 0;
+        for key in sent.iter() {
+            let Some(entry) = self.store.get(key.id) else {
+                continue;
+            };
+            let c = &entry.cookie;
+            let before = header.len();
+            if !header.is_empty() {
+                header.push_str("; ");
+            }
+            // RFC 6265bis: a nameless cookie is sent as its value.
+            if !c.name.is_empty() {
+                header.push_str(&c.name);
+                header.push('=');
+            }
+            header.push_str(&c.value);
+            // Never a cut cookie: the whole pair, or nothing of it.
+            if header.len() > limit {
+                header.truncate(before);
+                continue;
+            }
+            // Step 3: the last-access-time of the cookies sent.
+            if self.record_access {
+                self.store.touch(entry, first + count, now_nanos);
+            }
+            count += 1;
+        }
+        count as usize
+    }
+
+    /// The bucket a request's cookies are filed under: its registrable
+    /// domain, or its IP address.
+    fn bucket_key<'r>(&self, request: &'r Request<'_>) -> &'r str {
+        match request.is_ip {
+            true => &request.host,
+            false => host::registrable_domain_from_suffix(
+                &request.host,
+                self.psl.public_suffix(&request.host),
+            ),
+        }
     }
 
     /// RFC 6265 section 5.4 step 4: the header for the cookies `ids`, in
@@ -104,13 +268,7 @@ impl Jar {
         context: RequestContext,
         now: OffsetDateTime,
     ) -> Vec<Id> {
-        let key = match request.is_ip {
-            true => &*request.host,
-            false => host::registrable_domain_from_suffix(
-                &request.host,
-                self.psl.public_suffix(&request.host),
-            ),
-        };
+        let key = self.bucket_key(request);
         let mut sent: Vec<(Id, &store::Entry)> = self
             .store
             .bucket_entries(key)
@@ -128,6 +286,8 @@ impl Jar {
     }
 
     /// Why a cookie is not sent with a request, or `None` if it is.
+    /// Inlined: a lookup asks it of every cookie in the bucket.
+    #[inline(always)]
     pub(super) fn exclusion(
         &self,
         c: &Cookie,
@@ -138,7 +298,7 @@ impl Jar {
         if c.host_only && *c.domain != *request.host {
             return Some(Exclusion::HostOnly);
         }
-        if !c.host_only && !host::domain_match(&request.host, &c.domain) {
+        if !c.host_only && !host::domain_match_known(&request.host, request.ip_literal, &c.domain) {
             return Some(Exclusion::DomainMismatch);
         }
         // RFC 2109 section 4.3.4: its own domain-match and path prefix.
@@ -223,13 +383,7 @@ impl Jar {
         let mut sent = self.matching(&request, context, now);
         let (_, mut left_out) = self.write_header(&mut sent);
         left_out.sort_unstable();
-        let key = match request.is_ip {
-            true => &*request.host,
-            false => host::registrable_domain_from_suffix(
-                &request.host,
-                self.psl.public_suffix(&request.host),
-            ),
-        };
+        let key = self.bucket_key(&request);
         let mut out: Vec<Explained<'_>> = sent
             .iter()
             .filter_map(|&id| {
@@ -259,5 +413,96 @@ impl Jar {
         });
         out.append(&mut excluded);
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::jar::Limits;
+    use proptest::prelude::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-01-01 0:00 UTC);
+
+    /// A `Set-Cookie` for one of few names, domains and paths, so that
+    /// matches, replacements and path orders all occur.
+    fn set_cookie() -> impl Strategy<Value = (usize, String, i64)> {
+        (
+            0..4usize,
+            "[a-c]{0,2}",
+            "[a-z0-9]{0,12}",
+            prop::sample::select(vec!["", "; Domain=example.com", "; Domain=a.example.com"]),
+            prop::sample::select(vec![
+                "",
+                "; Path=/",
+                "; Path=/a",
+                "; Path=/a/b",
+                "; Path=/b",
+            ]),
+            prop::sample::select(vec![
+                "",
+                "; Secure",
+                "; HttpOnly",
+                "; Max-Age=0",
+                "; Max-Age=60",
+            ]),
+            prop::sample::select(vec!["", "; SameSite=Lax", "; SameSite=Strict"]),
+            0..3i64,
+        )
+            .prop_map(
+                |(host, name, value, domain, path, flag, same_site, minute)| {
+                    (
+                        host,
+                        format!("{name}={value}{domain}{path}{flag}{same_site}"),
+                        minute,
+                    )
+                },
+            )
+    }
+
+    const HOSTS: [&str; 4] = [
+        "https://example.com/a/b",
+        "http://a.example.com/a",
+        "https://b.a.example.com/",
+        "http://127.0.0.1/a/b/c",
+    ];
+
+    proptest! {
+        /// The lookup into a buffer equals the general path that `explain`
+        /// uses (match, sort by path and creation, write within the cap).
+        #[test]
+        fn buffered_lookup_equals_the_general_path(
+            cookies in prop::collection::vec(set_cookie(), 0..40),
+            request in 0..4usize,
+            cap in prop::sample::select(vec![20usize, 60, 8190]),
+            cross_site in any::<bool>(),
+            http_api in any::<bool>(),
+            later in 0..4i64,
+        ) {
+            let limits = Limits { max_header_bytes: cap, ..Limits::default() };
+            let mut jar = Jar::builder().limits(limits).build();
+            for (host, h, minute) in &cookies {
+                let url = Url::parse(HOSTS[*host]).unwrap();
+                let _ = jar.set_cookie_at(&url, h, NOW + time::Duration::minutes(*minute));
+            }
+            let url = Url::parse(HOSTS[request]).unwrap();
+            let mut context = RequestContext::default();
+            if cross_site {
+                context = context.cross_site();
+            }
+            if !http_api {
+                context = context.non_http_api();
+            }
+            let now = NOW + time::Duration::seconds(30 * later);
+            let request = Request::new(&url).unwrap();
+            let mut ids = jar.matching(&request, context, now);
+            let (want, _) = jar.write_header(&mut ids);
+            let mut header = String::from("stale");
+            let sent = jar.write_cookie_header_with(&url, context, now, &mut header);
+            prop_assert_eq!(&header, &want);
+            prop_assert_eq!(sent, ids.len());
+            prop_assert_eq!(jar.cookie_header_with(&url, context, now), (!want.is_empty() || sent > 0).then_some(want));
+        }
     }
 }

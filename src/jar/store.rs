@@ -23,6 +23,7 @@ use time::OffsetDateTime;
 use super::bucket::{Bucket, BucketIndex, Filing, INDEX_FROM};
 use super::events::{Limit, Removal};
 use super::limits::Limits;
+use crate::hash::KeyedHash;
 
 pub(crate) type Id = u32;
 
@@ -57,7 +58,7 @@ pub(crate) struct Store {
     /// entry's 150: the slab grows by doubling, and up to half of it is spare.
     slots: Vec<Option<Box<Entry>>>,
     free: Vec<Id>,
-    buckets: HashMap<Arc<str>, Bucket>,
+    buckets: HashMap<Arc<str>, Bucket, KeyedHash>,
     /// `(access tick, id)` as of the last write to the entry. Reads only
     /// raise an entry's tick, so this set may hold stale (lower) ticks; the
     /// LRU victim search corrects them lazily (see `lru_victim`).
@@ -233,6 +234,17 @@ impl Store {
                 entry.cookie.touch(now);
             }
         }
+    }
+
+    /// Records that `entry` was sent with access tick `tick` (from
+    /// [`Store::reserve_seqs`]).
+    /// `now_nanos` is [`to_nanos`](crate::cookie::to_nanos) of the time.
+    pub(crate) fn touch(&self, entry: &Entry, tick: u64, now_nanos: i64) {
+        entry.access.store(tick, Ordering::Relaxed);
+        entry
+            .cookie
+            .last_access_time
+            .store(now_nanos, Ordering::Relaxed);
     }
 
     /// The shared key for a bucket: the existing bucket's, or a new one.
@@ -553,7 +565,7 @@ impl Store {
     /// Files every cookie again under a new key function (after the public
     /// suffix list changed). Ticks, creation order and ids are kept.
     pub(crate) fn rekey(&mut self, mut key_of: impl FnMut(&Cookie) -> String) {
-        let mut buckets: HashMap<Arc<str>, Bucket> = HashMap::new();
+        let mut buckets: HashMap<Arc<str>, Bucket, KeyedHash> = HashMap::default();
         for (i, slot) in self.slots.iter_mut().enumerate() {
             if let Some(entry) = slot {
                 let key = key_of(&entry.cookie);

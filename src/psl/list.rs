@@ -2,6 +2,7 @@
 //! `publicsuffix` crate, plus its header (`VERSION`, `COMMIT`) and the
 //! private top-level domains a user opts into with `!tld` rules.
 
+use super::trie::Trie;
 use super::{PslError, PublicSuffix};
 use std::fmt;
 use std::path::Path;
@@ -45,7 +46,8 @@ use std::sync::{Arc, OnceLock};
 /// ```
 #[derive(Clone)]
 pub struct PublicSuffixList {
-    list: publicsuffix::List,
+    /// The rules, as the `publicsuffix` crate read them (see `trie.rs`).
+    rules: Trie,
     /// Top-level labels named by `!label` rules: no public suffix below.
     private_tlds: Vec<Box<str>>,
     version: Option<Box<str>>,
@@ -84,7 +86,7 @@ impl PublicSuffixList {
             // top-level domain, so the fallback is strict, not open.
             Arc::new(
                 PublicSuffixList::parse(BUNDLED).unwrap_or_else(|_| PublicSuffixList {
-                    list: publicsuffix::List::new(),
+                    rules: Trie::default(),
                     private_tlds: Vec::new(),
                     version: None,
                     commit: None,
@@ -139,17 +141,16 @@ impl PublicSuffixList {
                 }
             }
         }
-        let list = match rules.parse::<publicsuffix::List>() {
-            Ok(list) => list,
-            Err(publicsuffix::Error::InvalidList) if !private_tlds.is_empty() => {
-                publicsuffix::List::new()
-            }
+        // The crate checks the rules; the trie then holds the same ones.
+        let trie = match rules.parse::<publicsuffix::List>() {
+            Ok(_) => Trie::parse(&rules),
+            Err(publicsuffix::Error::InvalidList) if !private_tlds.is_empty() => Trie::default(),
             Err(publicsuffix::Error::InvalidList) => return Err(invalid("no rules")),
             Err(e) => return Err(invalid(&format!("{e:?}"))),
         };
         let field = |name| Some(header_field(text, name)).filter(|v| !v.is_empty());
         Ok(PublicSuffixList {
-            list,
+            rules: trie,
             private_tlds,
             version: field("VERSION").map(Box::from),
             commit: field("COMMIT").map(Box::from),
@@ -186,14 +187,18 @@ impl PublicSuffixList {
 
 impl PublicSuffix for PublicSuffixList {
     fn public_suffix<'a>(&self, domain: &'a str) -> Option<&'a str> {
-        use publicsuffix::Psl;
-        let tld = domain.rsplit('.').next().unwrap_or(domain);
-        if self.private_tlds.iter().any(|t| **t == *tld) {
+        if !self.private_tlds.is_empty() {
+            let tld = domain.rsplit('.').next().unwrap_or(domain);
+            if self.private_tlds.iter().any(|t| **t == *tld) {
+                return None;
+            }
+        }
+        // With no matching rule the walk answers the last label: that is
+        // the rule "*", and it is kept.
+        let len = self.rules.suffix_len(domain.as_bytes());
+        if len == 0 {
             return None;
         }
-        // With no matching rule the crate answers the last label, marked
-        // unknown: that is the rule "*", and it is kept.
-        let len = self.list.suffix(domain.as_bytes())?.as_bytes().len();
         domain.get(domain.len().checked_sub(len)?..)
     }
 }

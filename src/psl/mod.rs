@@ -10,6 +10,7 @@
 //! take one at run time.
 
 mod list;
+mod trie;
 
 pub use list::PublicSuffixList;
 

@@ -177,3 +177,79 @@ fn lists_load_from_files() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The trie answers what the `publicsuffix` crate's list answers, for
+/// every rule of the bundled list with labels added in front, wildcards
+/// and exceptions filled in, and fully qualified (trailing dot) forms.
+#[test]
+fn trie_walk_equals_the_publicsuffix_crate() {
+    use publicsuffix::Psl;
+    let crate_list: publicsuffix::List = BUNDLED.parse().expect("bundled list");
+    let trie = super::trie::Trie::parse(BUNDLED);
+    let crate_len = |d: &str| {
+        crate_list
+            .suffix(d.as_bytes())
+            .map_or(0, |s| s.as_bytes().len())
+    };
+    let mut checked = 0;
+    for line in BUNDLED.lines() {
+        let Some(rule) = line
+            .split_whitespace()
+            .next()
+            .filter(|r| !r.starts_with("//"))
+        else {
+            continue;
+        };
+        let rule = rule.trim_start_matches('!').replace('*', "w");
+        let ascii = idna::domain_to_ascii(&rule).unwrap_or_default();
+        for base in [rule.as_str(), ascii.as_str()] {
+            for prefix in ["", "a.", "b.a.", "www.", "city."] {
+                for dot in ["", "."] {
+                    let d = format!("{prefix}{base}{dot}");
+                    assert_eq!(trie.suffix_len(d.as_bytes()), crate_len(&d), "{d}");
+                    checked += 1;
+                }
+            }
+        }
+    }
+    for d in [
+        "",
+        ".",
+        "..",
+        "a..b",
+        "com",
+        ".com",
+        "com.",
+        "x.unknowntld",
+        "a.b.c.d.e",
+    ] {
+        assert_eq!(trie.suffix_len(d.as_bytes()), crate_len(d), "{d:?}");
+    }
+    assert!(checked > 100_000, "{checked}");
+}
+
+proptest::proptest! {
+    #[test]
+    fn trie_walk_equals_the_publicsuffix_crate_on_random_hosts(
+        labels in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "com", "uk", "co", "jp", "kawasaki", "city", "ck", "www", "github", "io",
+                "a", "", "*", "xn--55qx5d", "cn", "blogspot", "s3", "amazonaws", "compute",
+            ]),
+            0..6,
+        ),
+        dot in proptest::bool::ANY,
+    ) {
+        use publicsuffix::Psl;
+        static LISTS: std::sync::OnceLock<(publicsuffix::List, super::trie::Trie)> =
+            std::sync::OnceLock::new();
+        let (crate_list, trie) =
+            LISTS.get_or_init(|| (BUNDLED.parse().expect("bundled"), super::trie::Trie::parse(BUNDLED)));
+        let mut d = labels.join(".");
+        if dot {
+            d.push('.');
+        }
+        let want = crate_list.suffix(d.as_bytes()).map_or(0, |s| s.as_bytes().len());
+        proptest::prop_assert_eq!(trie.suffix_len(d.as_bytes()), want, "{:?}", d);
+    }
+}

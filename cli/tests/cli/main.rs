@@ -2,6 +2,7 @@
 // Test code: unwrap is the assertion.
 #![allow(clippy::unwrap_used)]
 
+mod har;
 mod helpers;
 #[cfg(feature = "browser")]
 mod import;
