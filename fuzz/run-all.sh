@@ -33,6 +33,8 @@ done |
         cp "$f" "corpus/load_netscape/$(basename "$f")"
         cp "$f" "corpus/load_json/$(basename "$f")"
     done
+# import_browser_rows starts from testdata/fuzz/import_browser_rows-seed-*
+# (one database of each browser), copied above with the rest of testdata/fuzz.
 cargo fuzz build -O
 mkdir -p logs
 status=0

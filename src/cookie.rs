@@ -40,6 +40,9 @@ pub struct Cookie {
     /// unpartitioned cookie, and under the RFC 6265 and RFC 2109 profiles,
     /// which keep the attribute without acting on it.
     pub(crate) partition_key: Option<Box<str>>,
+    /// Chromium's `Priority` attribute, which `Profile::Chromium`'s
+    /// garbage collection reads.
+    pub(crate) priority: Priority,
     /// What an RFC 2109 `Set-Cookie` said that the `Cookie` header repeats.
     pub(crate) rfc2109: Rfc2109Attributes,
 }
@@ -73,6 +76,27 @@ impl Rfc2109Attributes {
     };
 }
 
+/// Chromium's `Priority` attribute: the order its per-site garbage
+/// collection gives cookies up in (`Profile::Chromium`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub(crate) enum Priority {
+    Low,
+    #[default]
+    Medium,
+    High,
+}
+
+impl Priority {
+    /// The attribute value, as the JSON file writes it.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "Low",
+            Priority::Medium => "Medium",
+            Priority::High => "High",
+        }
+    }
+}
+
 /// The latest instant the jar keeps: the end of year 9999, the last one
 /// every format it writes can represent (RFC 3339 has four-digit years).
 /// With `time`'s `large-dates` feature on anywhere in the build, `time`
@@ -101,7 +125,7 @@ pub(crate) fn to_nanos(t: OffsetDateTime) -> i64 {
     })
 }
 
-fn from_nanos(n: i64) -> OffsetDateTime {
+pub(crate) fn from_nanos(n: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(n)).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
@@ -227,6 +251,7 @@ impl Clone for Cookie {
             same_site: self.same_site,
             partitioned: self.partitioned,
             partition_key: self.partition_key.clone(),
+            priority: self.priority,
             rfc2109: self.rfc2109,
         }
     }
@@ -249,6 +274,7 @@ impl PartialEq for Cookie {
             && self.same_site == other.same_site
             && self.partitioned == other.partitioned
             && self.partition_key == other.partition_key
+            && self.priority == other.priority
             && self.rfc2109 == other.rfc2109
     }
 }

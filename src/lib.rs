@@ -2,12 +2,16 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cookie;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod fleet;
 mod hash;
 mod jar;
 mod parse;
 mod persist;
 mod psl;
 mod serialize;
+mod shards;
 mod shared;
 
 /// Helpers for `http::HeaderMap` (feature `http`), and reqwest's cookie
@@ -39,7 +43,11 @@ pub use parse::{
     SetCookie, SetCookieList, MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES,
 };
 pub use serialize::{write_cookie_header, BuildError, SetCookieBuilder};
+pub use shards::WholeJar;
 pub use shared::{RejectedCookie, SharedJar};
+
+#[cfg(feature = "redis")]
+pub use fleet::{FleetError, FleetJar, FleetJarBuilder, FleetStatus};
 
 // The README's examples run as doctests. They have no hidden `#` lines (a
 // registry page would show them), so the reqwest one needs the feature:

@@ -11,7 +11,7 @@
 #![cfg(feature = "browser")]
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)] // test code
 
-use cookiejar::import::{Browser, ImportErrorKind, ImportOptions, ImportReport, SkipReason};
+use cookiejar::import::{Browser, ImportErrorKind, ImportOptions, ImportReport};
 use cookiejar::{Cookie, Jar, RequestContext, SameSite};
 use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};
@@ -59,13 +59,21 @@ fn final_request(log: &[Logged]) -> &Logged {
     log.iter().find(|r| r.url.path() == "/app/final").unwrap()
 }
 
+/// The frame's top-level page, and so the partitioned cookie's partition.
+fn top_level_page() -> Url {
+    Url::parse("https://top.example.org/top").unwrap()
+}
+
 /// The jar the server's `Set-Cookie` headers make, each at its time; the
-/// partitioned cookie comes from a cross-site frame.
+/// partitioned cookie comes from a cross-site frame under
+/// [`top_level_page`].
 fn oracle(log: &[Logged]) -> Jar {
     let mut jar = Jar::new();
     for r in log {
         let context = if r.url.path() == "/partitioned" {
-            RequestContext::default().cross_site()
+            RequestContext::default()
+                .cross_site()
+                .top_level(&top_level_page())
         } else {
             RequestContext::default()
         };
@@ -109,6 +117,8 @@ fn assert_same_cookies(imported: &Jar, oracle: &Jar) {
         assert_eq!(g.http_only(), w.http_only(), "{what}");
         assert_eq!(g.same_site(), w.same_site(), "{what}");
         assert_eq!(g.persistent(), w.persistent(), "{what}");
+        assert_eq!(g.partitioned(), w.partitioned(), "{what}");
+        assert_eq!(g.partition_key(), w.partition_key(), "{what}");
         let close = |a: OffsetDateTime, b: OffsetDateTime| (a - b).abs() < Duration::seconds(1);
         assert!(
             close(g.creation_time(), w.creation_time()),
@@ -128,21 +138,14 @@ fn firefox_profile_imports_what_the_server_set() {
     let mut want = oracle(&log);
     // Firefox keeps session cookies in memory only: not in the file.
     want.remove("www.example.com", "/", "session").unwrap();
-    // The partitioned cookie is skipped, and said to be.
-    want.remove("www.example.com", "/", "part").unwrap();
     assert_same_cookies(&jar, &want);
     assert_eq!(report.rows, 14);
-    assert_eq!(report.imported, 13);
-    assert_eq!(report.skipped_count, 1);
-    assert_eq!(report.skipped[0].name, "part");
-    assert_eq!(
-        report.skipped[0].reason,
-        SkipReason::Partitioned {
-            top_level_site: "https://example.org".into()
-        }
-    );
+    assert_eq!(report.imported, 14);
+    assert_eq!(report.skipped_count, 0);
     let site = report.sites["example.com"];
-    assert_eq!((site.imported, site.skipped), (13, 1));
+    assert_eq!((site.imported, site.skipped), (14, 0));
+    let part = jar.iter().find(|c| c.name() == "part").unwrap();
+    assert_eq!(part.partition_key(), Some("https://example.org"));
     // Sub-second times survive: the creation time has microseconds.
     let host_only = jar.iter().find(|c| c.name() == "host_only").unwrap();
     assert_ne!(host_only.creation_time().microsecond() % 1000, 0);
@@ -169,18 +172,10 @@ fn chromium_profile_imports_what_the_server_set() {
     let now = final_request(&log).time;
     for dir in [fixture("chromium"), fixture("chromium").join("v11")] {
         let (jar, report) = import(Browser::Chromium, &dir, now);
-        let mut want = oracle(&log);
-        want.remove("www.example.com", "/", "part").unwrap();
-        assert_same_cookies(&jar, &want);
+        assert_same_cookies(&jar, &oracle(&log));
         assert_eq!(
             (report.rows, report.imported, report.skipped_count),
-            (15, 14, 1)
-        );
-        assert_eq!(
-            report.skipped[0].reason,
-            SkipReason::Partitioned {
-                top_level_site: "https://example.org".into()
-            }
+            (15, 15, 0)
         );
         let session = jar.iter().find(|c| c.name() == "session").unwrap();
         assert!(!session.persistent());
@@ -195,6 +190,30 @@ fn chromium_profile_sends_the_header_chromium_sent() {
     let last = final_request(&log);
     let (jar, _) = import(Browser::Chromium, &fixture("chromium"), last.time);
     assert_eq!(jar.cookie_header_at(&last.url, last.time), last.cookie);
+}
+
+/// The partitioned cookie goes only to requests under its top-level site.
+fn assert_partitioned_cookie_stays_in_its_partition(jar: &Jar, now: OffsetDateTime) {
+    let frame = Url::parse("https://www.example.com/partitioned").unwrap();
+    let under_top = RequestContext::default()
+        .cross_site()
+        .top_level(&top_level_page());
+    let header = jar.cookie_header_with(&frame, under_top, now).unwrap();
+    assert!(header.contains("part=pt15"), "{header}");
+    let own = jar.cookie_header_at(&frame, now).unwrap();
+    assert!(!own.contains("part="), "{own}");
+}
+
+#[test]
+fn partitioned_cookies_keep_their_partition() {
+    for (browser, dir) in [
+        (Browser::Firefox, "firefox"),
+        (Browser::Chromium, "chromium"),
+    ] {
+        let now = final_request(&server_log(dir)).time;
+        let (jar, _) = import(browser, &fixture(dir), now);
+        assert_partitioned_cookie_stays_in_its_partition(&jar, now);
+    }
 }
 
 #[test]
@@ -229,9 +248,9 @@ fn domain_filter_keeps_the_site_and_its_subdomains() {
     let now = final_request(&server_log("chromium")).time;
     let mut jar = Jar::new();
     for (filter, imported, filtered) in [
-        ("example.com", 14, 0),
-        ("www.example.com", 14, 0),
-        ("EXAMPLE.COM.", 14, 0),
+        ("example.com", 15, 0),
+        ("www.example.com", 15, 0),
+        ("EXAMPLE.COM.", 15, 0),
         ("example.org", 0, 15),
         ("ample.com", 0, 15),
     ] {

@@ -339,3 +339,101 @@ fn loaded_partitioned_cookies_are_checked() {
         Some("https://news.example")
     );
 }
+
+fn chromium_jar() -> Jar {
+    Jar::builder()
+        .profile(Profile::Chromium)
+        .limits(cookiejar::Limits::BROWSER)
+        .build()
+}
+
+#[test]
+fn chromium_purges_a_full_site_to_150_by_priority_and_secure() {
+    let mut jar = chromium_jar();
+    let site = url("https://www.example.com/");
+    // The oldest: 10 Secure, 10 Priority=High; then 161 plain.
+    let mut lines: Vec<String> = (0..10).map(|i| format!("s{i:03}=v; Secure")).collect();
+    lines.extend((0..10).map(|i| format!("h{i:03}=v; Priority=High")));
+    lines.extend((0..161).map(|i| format!("c{i:03}=v")));
+    let results = jar.set_cookies_at(&site, lines.iter().map(String::as_str), NOW);
+    assert!(results.iter().all(Result::is_ok));
+    assert_eq!(jar.len(), 150);
+    let names: Vec<&str> = jar.iter().map(|c| c.name()).collect();
+    assert!(
+        names.contains(&"s000") && names.contains(&"h000"),
+        "Secure and High kept"
+    );
+    assert!(
+        !names.contains(&"c030") && names.contains(&"c031"),
+        "the 31 oldest plain ones went"
+    );
+    // The default profile evicts one, the least recently used non-Secure.
+    let mut rfc = Jar::builder().limits(cookiejar::Limits::BROWSER).build();
+    let _ = rfc.set_cookies_at(&site, lines.iter().map(String::as_str), NOW);
+    assert_eq!(rfc.len(), 180);
+    assert!(rfc.iter().all(|c| c.name() != "h000"));
+}
+
+#[test]
+fn chromium_priority_survives_json() {
+    let mut jar = chromium_jar();
+    let site = url("https://www.example.com/");
+    jar.set_cookie_at(&site, "h=1; Priority=High; Max-Age=60", NOW)
+        .expect("stored");
+    let (text, _) = jar
+        .to_text_at(Format::Json, SaveOptions::default(), NOW)
+        .expect("JSON");
+    assert!(text.contains(r#""priority": "High""#), "{text}");
+    let mut back = chromium_jar();
+    back.load_text_at(&text, Format::Json, LoadOptions::default(), NOW)
+        .expect("a load");
+    let (again, _) = back
+        .to_text_at(Format::Json, SaveOptions::default(), NOW)
+        .expect("JSON");
+    assert_eq!(text, again);
+}
+
+#[test]
+fn chromium_reading_of_attributes() {
+    let site = url("https://www.example.com/");
+    // (header, stored?, persistent?)
+    let cases = [
+        ("a=1; Max-Age=+60", true, true),
+        ("a=1; Max-Age=+0", false, false),
+        ("a=1; Max-Age=60; Max-Age=x", true, false),
+        ("a=1; Expires=Sat, 01 Jan 10000 00:00:00 GMT", true, true),
+        ("a=1; Expires=Sat, 01 Jan 1600 00:00:00 GMT", false, false),
+        ("a=1; Domain=.", false, false),
+        ("a=x\ty", false, false),
+        ("a=\tx\t", true, false),
+    ];
+    for (header, stored, persistent) in cases {
+        let mut jar = chromium_jar();
+        let _ = jar.set_cookie_at(&site, header, NOW);
+        assert_eq!(jar.len(), usize::from(stored), "{header}");
+        if stored {
+            assert_eq!(
+                jar.iter().next().map(|c| c.persistent()),
+                Some(persistent),
+                "{header}"
+            );
+        }
+    }
+}
+
+#[test]
+fn chromium_refuses_a_tab_from_a_file_too() {
+    let text = r#"{"version": 1, "cookies": [{"name": "t", "value": "a\tb", "domain": "example.com",
+        "path": "/", "host_only": true, "secure": false, "http_only": false,
+        "expires": "2026-02-01T00:00:00Z",
+        "created": "2026-01-01T00:00:00Z", "last_access": "2026-01-01T00:00:00Z"}]}"#;
+    let mut jar = chromium_jar();
+    let report = jar
+        .load_text_at(text, Format::Json, LoadOptions::lenient(), NOW)
+        .expect("a lenient load");
+    assert_eq!(jar.len(), 0, "{report:?}");
+    let mut rfc = Jar::new();
+    rfc.load_text_at(text, Format::Json, LoadOptions::lenient(), NOW)
+        .expect("a lenient load");
+    assert_eq!(rfc.len(), 1, "RFC 6265bis allows HTAB");
+}

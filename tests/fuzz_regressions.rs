@@ -5,12 +5,19 @@
 #[path = "common/loader_properties.rs"]
 mod loader_properties;
 
+#[cfg(feature = "browser")]
+#[path = "common/browser_import_properties.rs"]
+mod browser_import_properties;
+
 use std::path::Path;
 
 fn properties(data: &[u8]) {
     // load_netscape and load_json.
     loader_properties::check_loader(data, cookiejar::Format::Netscape);
     loader_properties::check_loader(data, cookiejar::Format::Json);
+    // import_browser_rows.
+    #[cfg(feature = "browser")]
+    let _ = browser_import_properties::check_import(data);
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
@@ -44,4 +51,24 @@ fn replay_fuzz_inputs() {
         replayed += 1;
     }
     assert!(replayed >= 3, "the seeds are there");
+}
+
+/// The browser seeds reach the jar: the properties are not checked on
+/// imports that skip everything.
+#[cfg(feature = "browser")]
+#[test]
+fn browser_seeds_import_cookies() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/fuzz");
+    for (seed, imported, skipped) in [
+        ("import_browser_rows-seed-chromium", 4, 1),
+        ("import_browser_rows-seed-firefox", 3, 1),
+    ] {
+        let data = std::fs::read(dir.join(seed)).expect("the seed");
+        let report = browser_import_properties::check_import(&data).expect("imports");
+        assert_eq!(
+            (report.imported, report.skipped_count),
+            (imported, skipped),
+            "{seed}"
+        );
+    }
 }

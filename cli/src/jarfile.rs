@@ -10,7 +10,7 @@
 use crate::output::{count, count_as, note, was};
 use cookiejar::{
     Cookie, Format, Jar, Limits, LineEnding, LoadError, LoadErrorKind, LoadOptions,
-    NetscapeDialect, PublicSuffixList, SaveOptions, SaveReport,
+    NetscapeDialect, Profile, PublicSuffixList, SaveOptions, SaveReport,
 };
 use serde_json::{json, Value};
 use std::collections::HashSet;
@@ -45,6 +45,16 @@ pub(crate) fn use_public_suffix_list(path: &Path) -> Result<(), Failure> {
 /// The jar every command works on.
 pub(crate) fn new_jar() -> Jar {
     let builder = Jar::builder().limits(FILE_LIMITS);
+    match PSL.get() {
+        Some(list) => builder.public_suffix_list(list.clone()).build(),
+        None => builder.build(),
+    }
+}
+
+/// A jar for replaying a browser's traffic (`har`): the given profile
+/// and limits, and the public suffix list of `--psl`.
+pub(crate) fn new_jar_with(profile: Profile, limits: Limits) -> Jar {
+    let builder = Jar::builder().profile(profile).limits(limits);
     match PSL.get() {
         Some(list) => builder.public_suffix_list(list.clone()).build(),
         None => builder.build(),

@@ -5,6 +5,11 @@
 //! be read, parsed or written.
 
 mod escape;
+#[cfg(feature = "redis")]
+mod fleet;
+mod har;
+#[cfg(feature = "browser")]
+mod import;
 mod inspect;
 mod jarfile;
 mod output;
@@ -12,7 +17,7 @@ mod rewrite;
 mod store;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
-use cookiejar::{Format, NetscapeDialect, RequestContext};
+use cookiejar::{Format, Limits, NetscapeDialect, Profile, RequestContext};
 use jarfile::Failure;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -128,6 +133,40 @@ enum Command {
         #[arg(long, conflicts_with = "wget")]
         python: bool,
     },
+    /// Replay a browser's HAR export through the jar: every response's Set-Cookie at its recorded time, and for every request the difference between the Cookie header the browser sent and the one the jar would send, with the reason. Exit code 1 if any request differs.
+    Har {
+        /// The HAR file (HAR 1.2, as browsers' developer tools export it).
+        file: PathBuf,
+        /// The jar's profile.
+        #[arg(long, value_enum, default_value = "rfc6265bis")]
+        profile: ProfileArg,
+        /// The jar's limits.
+        #[arg(long, value_enum, default_value = "browser")]
+        limits: LimitsArg,
+    },
+    /// Import the cookies of a Firefox or Chromium profile into a jar file.
+    #[cfg(feature = "browser")]
+    Import {
+        /// The browser: firefox or chromium (Chromium or Chrome on Linux).
+        #[arg(long = "from", value_name = "BROWSER")]
+        from: cookiejar::import::Browser,
+        /// The profile directory (or the cookie database); default: the browser's default profile.
+        #[arg(long, value_name = "DIR")]
+        profile: Option<PathBuf>,
+        /// Chromium: a file holding the desktop keyring's secret, for values encrypted as v11.
+        #[arg(long, value_name = "FILE")]
+        key_file: Option<PathBuf>,
+        /// Only this site: its registrable domain and every subdomain.
+        #[arg(long, value_name = "DOMAIN")]
+        domain: Option<String>,
+        /// The jar file to write (JSON if it ends in .json, else cookies.txt).
+        output: PathBuf,
+        /// Output format (default: from the output's extension).
+        #[arg(long, value_enum)]
+        to: Option<FileFormat>,
+        #[command(flatten)]
+        session: SessionFlags,
+    },
     /// Remove expired cookies from a jar file (session cookies are kept).
     Purge {
         #[command(flatten)]
@@ -141,8 +180,22 @@ enum Command {
 #[derive(Debug, Args)]
 struct JarFile {
     /// The jar file (JSON or Netscape cookies.txt, detected from its content).
-    #[arg(long)]
-    jar: PathBuf,
+    #[cfg_attr(feature = "redis", arg(long, required_unless_present = "redis"))]
+    #[cfg_attr(not(feature = "redis"), arg(long, required = true))]
+    jar: Option<PathBuf>,
+    /// A fleet jar in Redis instead of a file (redis://[:password@]host[:port][/db]); with --jar-name.
+    #[cfg(feature = "redis")]
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "jar",
+        requires = "jar_name"
+    )]
+    redis: Option<String>,
+    /// The fleet jar's name (its namespace in Redis).
+    #[cfg(feature = "redis")]
+    #[arg(long, value_name = "NAME", requires = "redis")]
+    jar_name: Option<String>,
     /// Skip bad entries (and report them) instead of failing; a command that rewrites the file leaves them out.
     #[arg(long)]
     lenient: bool,
@@ -156,6 +209,28 @@ struct SessionFlags {
     /// Accepted for compatibility: session cookies are kept by default.
     #[arg(long, hide = true, conflicts_with = "drop_session")]
     keep_session: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ProfileArg {
+    /// RFC 6265bis, the library's default.
+    Rfc6265bis,
+    /// RFC 6265bis and Chromium's choices where they differ.
+    Chromium,
+    /// RFC 6265 as published in 2011.
+    Rfc6265,
+    /// RFC 2109.
+    Rfc2109,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LimitsArg {
+    /// 3000 cookies, 180 per site (what browsers keep).
+    Browser,
+    /// RFC 6265 section 6.1: 3000, 50 per site.
+    Rfc6265,
+    /// RFC 2109 section 6.3: 300, 20 per site (the library's default).
+    Rfc2109,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -192,8 +267,31 @@ fn main() -> ExitCode {
     }
 }
 
+impl JarFile {
+    /// The file, or a usage error (with `--redis`, for a command that
+    /// does not take a fleet jar).
+    fn path(&self) -> Result<&PathBuf, Failure> {
+        self.jar
+            .as_ref()
+            .ok_or_else(|| Failure(2, "this command needs --jar FILE".into()))
+    }
+
+    /// The fleet jar, if `--redis` was given.
+    #[cfg(feature = "redis")]
+    fn fleet(&self) -> Result<Option<cookiejar::FleetJar>, Failure> {
+        match (&self.redis, &self.jar_name) {
+            (Some(url), Some(name)) => fleet::open(url, name).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
 fn run(cli: &Cli) -> Result<u8, Failure> {
     let now = OffsetDateTime::now_utc();
+    #[cfg(feature = "redis")]
+    if let Some(code) = run_fleet(cli, now)? {
+        return Ok(code);
+    }
     match &cli.command {
         Command::Parse { set_cookie } => Ok(inspect::parse(cli.json, set_cookie)),
         Command::Store {
@@ -204,7 +302,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         } => {
             let url = parse_url(url)?;
             let request = store::Request {
-                jar: &jar.jar,
+                jar: jar.path()?,
                 lenient: jar.lenient,
                 url: &url,
                 headers: set_cookie,
@@ -215,7 +313,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             store::run(&request, now)
         }
         Command::Header { jar, url } => {
-            inspect::header(cli.json, &jar.jar, jar.lenient, &parse_url(url)?, now)
+            inspect::header(cli.json, jar.path()?, jar.lenient, &parse_url(url)?, now)
         }
         Command::Explain {
             jar,
@@ -229,7 +327,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             };
             inspect::explain(
                 cli.json,
-                &jar.jar,
+                jar.path()?,
                 jar.lenient,
                 &parse_url(url)?,
                 context,
@@ -237,7 +335,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             )
         }
         Command::List { jar } => {
-            inspect::list(cli.json, cli.show_values, &jar.jar, jar.lenient, now)
+            inspect::list(cli.json, cli.show_values, jar.path()?, jar.lenient, now)
         }
         Command::Convert {
             input,
@@ -268,8 +366,103 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             };
             rewrite::convert(&convert, now)
         }
-        Command::Purge { jar, .. } => rewrite::purge(cli.json, &jar.jar, jar.lenient, now),
+        #[cfg(feature = "browser")]
+        Command::Import {
+            from,
+            profile,
+            key_file,
+            domain,
+            output,
+            to,
+            session,
+        } => {
+            let request = import::Import {
+                browser: *from,
+                profile: profile.as_deref(),
+                key_file: key_file.as_deref(),
+                domain: domain.as_deref(),
+                output,
+                format: match to {
+                    Some(FileFormat::Json) => Format::Json,
+                    Some(FileFormat::Netscape) => Format::Netscape,
+                    None => Format::for_path(output),
+                },
+                keep_session: !session.drop_session,
+                json: cli.json,
+            };
+            import::run(&request, now)
+        }
+        Command::Purge { jar, .. } => rewrite::purge(cli.json, jar.path()?, jar.lenient, now),
+        Command::Har {
+            file,
+            profile,
+            limits,
+        } => har::run(&har::Replay {
+            file,
+            profile: match profile {
+                ProfileArg::Rfc6265bis => Profile::Rfc6265bis,
+                ProfileArg::Chromium => Profile::Chromium,
+                ProfileArg::Rfc6265 => Profile::Rfc6265,
+                ProfileArg::Rfc2109 => Profile::Rfc2109,
+            },
+            limits: match limits {
+                LimitsArg::Browser => Limits::BROWSER,
+                LimitsArg::Rfc6265 => Limits::RFC6265,
+                LimitsArg::Rfc2109 => Limits::RFC2109,
+            },
+            show_values: cli.show_values,
+            json: cli.json,
+        }),
     }
+}
+
+/// The commands on a fleet jar (`--redis`); `None` when there is none.
+#[cfg(feature = "redis")]
+fn run_fleet(cli: &Cli, now: OffsetDateTime) -> Result<Option<u8>, Failure> {
+    let code = match &cli.command {
+        Command::Store {
+            jar,
+            url,
+            set_cookie,
+            ..
+        } => match jar.fleet()? {
+            Some(fleet) => fleet::store(cli.json, &fleet, &parse_url(url)?, set_cookie, now)?,
+            None => return Ok(None),
+        },
+        Command::Header { jar, url } => match jar.fleet()? {
+            Some(fleet) => fleet::header(cli.json, &fleet, &parse_url(url)?, now),
+            None => return Ok(None),
+        },
+        Command::Explain {
+            jar,
+            url,
+            cross_site,
+        } => match jar.fleet()? {
+            Some(fleet) => {
+                let mut context = RequestContext::default();
+                if *cross_site {
+                    context = context.cross_site();
+                }
+                fleet::explain(cli.json, &fleet, &parse_url(url)?, context, now)
+            }
+            None => return Ok(None),
+        },
+        Command::List { jar } => match jar.fleet()? {
+            Some(fleet) => {
+                fleet::list(cli.json, cli.show_values, &fleet);
+                0
+            }
+            None => return Ok(None),
+        },
+        Command::Purge { jar, .. } if jar.redis.is_some() => {
+            return Err(Failure(
+                2,
+                "purge works on files; a fleet jar purges itself".into(),
+            ))
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(code))
 }
 
 fn parse_url(url: &str) -> Result<Url, Failure> {

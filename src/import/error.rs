@@ -167,9 +167,12 @@ pub struct SkippedCookie {
 pub enum SkipReason {
     /// The jar refuses the cookie, as it would refuse it in a jar file.
     Rejected(Rejection),
-    /// A partitioned cookie (CHIPS `Partitioned`, or a third-party cookie
-    /// Firefox partitions): the jar does not keep partition keys, and
-    /// without one it would send the cookie outside its partition.
+    /// A cookie the browser partitioned by its own rule (Firefox's Total
+    /// Cookie Protection keys every third-party cookie by its top-level
+    /// site) without the CHIPS `Partitioned` attribute: the jar partitions
+    /// only `Partitioned` cookies, and as an unpartitioned one it would be
+    /// sent outside its partition. (`Partitioned` cookies are imported with
+    /// their partition key.)
     Partitioned {
         /// The top-level site it belongs to, such as `https://example.org`.
         top_level_site: String,
@@ -190,13 +193,29 @@ pub enum SkipReason {
     UnsupportedEncryption(&'static str),
 }
 
+impl SkipReason {
+    /// A stable `snake_case` code: the [`Rejection::code`] of a refusal,
+    /// else the reason's own.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SkipReason::Rejected(r) => r.code(),
+            SkipReason::Partitioned { .. } => "partitioned",
+            SkipReason::OtherContext(_) => "other_context",
+            SkipReason::BadColumn(_) => "bad_column",
+            SkipReason::Undecryptable => "undecryptable",
+            SkipReason::NeedsKeyringSecret => "needs_keyring_secret",
+            SkipReason::UnsupportedEncryption(_) => "unsupported_encryption",
+        }
+    }
+}
+
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             SkipReason::Rejected(r) => write!(f, "refused by the jar: {r}"),
             SkipReason::Partitioned { top_level_site } => write!(
                 f,
-                "partitioned under {top_level_site}: the jar has no partition keys"
+                "partitioned under {top_level_site} by the browser without the Partitioned attribute, which the jar cannot keep apart"
             ),
             SkipReason::OtherContext(what) => write!(f, "in another browsing context ({what})"),
             SkipReason::BadColumn(c) => write!(f, "column {c} is missing or invalid"),

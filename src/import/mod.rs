@@ -204,7 +204,7 @@ impl ImportReport {
 pub(crate) struct Decoded {
     pub(crate) cookie: Cookie,
     /// The top-level site of a partitioned cookie (CHIPS, or Firefox's
-    /// partitioning of third-party cookies).
+    /// partitioning of third-party cookies), such as `https://example.org`.
     pub(crate) partition_key: Option<String>,
 }
 
@@ -289,27 +289,59 @@ impl<'j> Intake<'j> {
     pub(crate) fn take(&mut self, id: RowId, decoded: Result<Decoded, SkipReason>) {
         let domain = id.domain();
         let site = self.jar.site_of(&domain).to_owned();
-        let reason = match decoded {
-            Err(reason) => reason,
+        let reason: Option<SkipReason> = match decoded {
+            Err(reason) => Some(reason),
+            // Partitioned by the browser's own rule (Firefox's Total
+            // Cookie Protection), not by the `Partitioned` attribute: the
+            // jar partitions only CHIPS cookies, and as an unpartitioned
+            // cookie it would be sent outside its partition.
             Ok(Decoded {
                 partition_key: Some(top_level_site),
-                ..
-            }) => SkipReason::Partitioned { top_level_site },
-            Ok(Decoded { cookie, .. }) => match self.jar.admit_loaded(cookie, self.now) {
-                Ok(cookie) if cookie.is_expired_at(self.now) => {
-                    self.report.expired += 1;
-                    self.report.sites.entry(site).or_default().expired += 1;
-                    return;
-                }
-                Ok(cookie) => {
-                    self.report.sites.entry(site).or_default().imported += 1;
-                    self.cookies.push(cookie);
-                    return;
-                }
-                Err(rejection) => SkipReason::Rejected(rejection),
-            },
+                cookie,
+            }) if !cookie.partitioned => Some(SkipReason::Partitioned { top_level_site }),
+            Ok(Decoded {
+                mut cookie,
+                partition_key,
+            }) => {
+                cookie.partition_key = partition_key.map(String::into_boxed_str);
+                self.admit(cookie, &site)
+            }
         };
-        self.report.sites.entry(site).or_default().skipped += 1;
+        let Some(reason) = reason else { return };
+        self.skip(id, reason, &site);
+    }
+
+    /// The jar's checks; `None` if the cookie was admitted (or expired).
+    fn admit(&mut self, cookie: Cookie, site: &str) -> Option<SkipReason> {
+        match self.jar.admit_loaded(cookie, self.now) {
+            Ok(cookie) if cookie.is_expired_at(self.now) => {
+                self.report.expired += 1;
+                self.report
+                    .sites
+                    .entry(site.to_owned())
+                    .or_default()
+                    .expired += 1;
+                None
+            }
+            Ok(cookie) => {
+                self.report
+                    .sites
+                    .entry(site.to_owned())
+                    .or_default()
+                    .imported += 1;
+                self.cookies.push(cookie);
+                None
+            }
+            Err(rejection) => Some(SkipReason::Rejected(rejection)),
+        }
+    }
+
+    fn skip(&mut self, id: RowId, reason: SkipReason, site: &str) {
+        self.report
+            .sites
+            .entry(site.to_owned())
+            .or_default()
+            .skipped += 1;
         self.report.skipped_count += 1;
         if self.report.skipped.len() < ImportReport::MAX_REPORTED {
             self.report.skipped.push(SkippedCookie {
@@ -380,8 +412,8 @@ pub(crate) fn cookie(
         http_only,
         same_site,
         partitioned,
-        // Partitioned rows are reported as skipped before this point.
         partition_key: None,
+        priority: crate::cookie::Priority::Medium,
         rfc2109: Rfc2109Attributes::LOADED,
     }
 }

@@ -109,7 +109,8 @@ impl Default for Limits {
 /// | nameless cookie (`Set-Cookie: token`) | stored, sent as `token` | ignored | ignored |
 /// | empty `Domain=` | host-only cookie | attribute ignored | rejected (no leading dot) |
 /// | `Secure` only from secure origins; non-secure cannot shadow `Secure` | yes | no | no |
-/// | `__Secure-` / `__Host-` prefixes | enforced | no | no |
+/// | `__Secure-`, `__Host-`, `__Http-`, `__Host-Http-` prefixes | enforced | no | no |
+/// | `Partitioned` needs `Secure`; kept apart by top-level site | yes | no (flag kept) | no (flag kept) |
 /// | `SameSite=None` requires `Secure` | yes | no | no |
 /// | expiry capped at 400 days | yes | no | no |
 /// | quoted attribute values (`Path="/acme"`, `Max-Age="60"`) | no | no | yes (RFC 2109 section 4.1) |
@@ -132,6 +133,34 @@ impl Default for Limits {
 /// a header of cookies with different versions carries: it carries the
 /// highest version among them, and each cookie keeps its own `$Path` and
 /// `$Domain`.
+///
+/// # The Chromium profile
+///
+/// [`Profile::Chromium`] is `Rfc6265bis` plus Chromium's choices where the
+/// RFC leaves them to the user agent or Chromium departs from its text,
+/// each measured against Chromium 156: a TAB inside a name, value or
+/// attribute refuses the cookie; `Domain=.` refuses it; the last `Expires`
+/// and `Max-Age` count even when unreadable; `Max-Age=+N` is N seconds;
+/// `Expires` years are brought within 1601 to 9999 (1600 deletes); an
+/// overwrite with a new value moves the cookie to the end of its path
+/// length in the `Cookie` header; and a site over
+/// [`Limits::max_cookies_per_domain`] is purged to five sixths of it (180
+/// to 150 with [`Limits::BROWSER`]) by Chromium's rounds of `Priority` and
+/// `Secure`. Use it with `Limits::BROWSER`:
+///
+/// ```
+/// use cookiejar::{Jar, Limits, Profile};
+/// use url::Url;
+///
+/// let mut jar = Jar::builder().profile(Profile::Chromium).limits(Limits::BROWSER).build();
+/// let url = Url::parse("https://example.com/")?;
+/// jar.set_cookie(&url, "a=1").unwrap();
+/// jar.set_cookie(&url, "b=2").unwrap();
+/// jar.set_cookie(&url, "a=3").unwrap(); // a new value: a new place
+/// assert_eq!(jar.cookie_header(&url).as_deref(), Some("b=2; a=3"));
+/// assert!(jar.set_cookie(&url, "t=x\ty").is_err());
+/// # Ok::<(), url::ParseError>(())
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum Profile {
@@ -144,4 +173,17 @@ pub enum Profile {
     /// domain rules, string-prefix paths, quoted values, several cookies
     /// per header and the `$Version` request header.
     Rfc2109,
+    /// RFC 6265bis, and Chromium's choices where the RFC leaves the
+    /// decision to the user agent or Chromium departs from its text, for a
+    /// client that must keep and send what Chromium would (measured against
+    /// Chromium 156 by `tests/chromium`; see [the Chromium
+    /// profile](Profile#the-chromium-profile)).
+    Chromium,
+}
+
+impl Profile {
+    /// RFC 6265bis, alone or with Chromium's choices on top.
+    pub(crate) fn follows_rfc6265bis(self) -> bool {
+        matches!(self, Profile::Rfc6265bis | Profile::Chromium)
+    }
 }

@@ -40,7 +40,13 @@ impl Jar {
         if self.profile != Profile::Rfc6265 {
             rules::check_reserved_name(&c.name, &c.value)?;
         }
-        let bis = self.profile == Profile::Rfc6265bis;
+        let bis = self.profile.follows_rfc6265bis();
+        // `Profile::Chromium` refuses a TAB inside a name, value or
+        // attribute from a server (`chromium.rs`), and so from a file.
+        let tab = |s: &str| s.contains('\t');
+        if self.profile == Profile::Chromium && (tab(&c.name) || tab(&c.value) || tab(&c.path)) {
+            return Err(Rejection::Parse(crate::parse::ParseError::ControlCharacter));
+        }
         if c.name.is_empty() && !bis {
             return Err(Rejection::Nameless);
         }
@@ -146,12 +152,7 @@ impl Jar {
         if let Some(entry) = self.store.get(id) {
             self.emit(ChangeKind::Loaded, &entry.cookie);
         }
-        let listener = &self.listener;
-        let (evicted, lost_new) = self
-            .store
-            .enforce(&key, &self.limits, now, id, &mut |c, why| {
-                super::emit(listener, why.into(), c)
-            });
+        let (evicted, lost_new) = self.enforce_limits(&key, now, id);
         if lost_new {
             return Err(Rejection::NoRoom);
         }

@@ -10,6 +10,7 @@
 //! enforces the limits, and a request reads one bucket back in RFC order.
 
 mod bucket;
+mod chromium;
 pub(crate) mod events;
 mod explain;
 pub(crate) mod host;
@@ -18,11 +19,14 @@ mod loaded;
 mod partition;
 pub(crate) mod path;
 mod rejection;
+#[cfg(feature = "redis")]
+mod replica;
 mod retrieval;
 mod rfc2109;
 mod rules;
 #[cfg(test)]
 mod scale_tests;
+pub(crate) mod sharding;
 mod storage;
 mod store;
 
@@ -144,6 +148,12 @@ impl RequestContext {
     /// True if [`RequestContext::cross_site`] was called.
     pub fn is_cross_site(&self) -> bool {
         self.cross_site
+    }
+
+    /// True if [`RequestContext::top_level_navigation`] was called with a
+    /// safe method.
+    pub fn is_top_level_safe_navigation(&self) -> bool {
+        self.top_level_safe_navigation
     }
 }
 

@@ -3,8 +3,8 @@
 //! replaces one, deletes one, or is refused with the rule that refused it.
 
 use super::{
-    default_path, host, path_match, rfc2109, rules, ChangeKind, Jar, Profile, Rejection, Request,
-    RequestContext, Stored,
+    chromium, default_path, host, path_match, rfc2109, rules, ChangeKind, Jar, Profile, Rejection,
+    Request, RequestContext, Stored,
 };
 use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes, LATEST};
 use crate::parse::{SameSite, SetCookie};
@@ -104,7 +104,7 @@ impl Jar {
         context: &RequestContext,
         now: OffsetDateTime,
     ) -> Result<(Cookie, usize), Rejection> {
-        let bis = self.profile == Profile::Rfc6265bis;
+        let bis = self.profile.follows_rfc6265bis();
         // Step 1 (RFC 6265 section 5.2 steps 2 and 5): RFC 6265 ignores a
         // cookie without a name; RFC 6265bis keeps it.
         if sc.is_nameless() && !bis {
@@ -117,13 +117,19 @@ impl Jar {
             return Err(Rejection::TooLarge);
         }
         let rfc2109 = self.profile == Profile::Rfc2109;
+        let chromium = self.profile == Profile::Chromium;
+        if chromium {
+            chromium::check(sc)?;
+        }
         // Step 3: Max-Age wins over Expires; none means a session cookie.
-        // RFC 2109 section 4.2.2 allows it quoted.
-        let max_age = match rfc2109 {
-            true => rfc2109::max_age(sc),
-            false => sc.max_age(),
+        // RFC 2109 section 4.2.2 allows it quoted; Chromium reads them its
+        // own way (`chromium.rs`).
+        let (max_age, expires) = match self.profile {
+            Profile::Rfc2109 => (rfc2109::max_age(sc), sc.expires()),
+            Profile::Chromium => (chromium::max_age(sc), chromium::expires(sc)),
+            _ => (sc.max_age(), sc.expires()),
         };
-        let expiry_time = match (max_age, sc.expires()) {
+        let expiry_time = match (max_age, expires) {
             (Some(delta), _) if delta <= 0 => Some(OffsetDateTime::UNIX_EPOCH.min(now)),
             (Some(delta), _) => Some(now.checked_add(Duration::seconds(delta)).unwrap_or(LATEST)),
             (None, Some(expires)) => Some(expires),
@@ -133,7 +139,7 @@ impl Jar {
         // Step 4: the domain-attribute, as the profile reads it. RFC 2109
         // section 4.1 allows quoted attribute values.
         let domain_attribute = match self.profile {
-            Profile::Rfc6265bis => sc.domain(),
+            Profile::Rfc6265bis | Profile::Chromium => sc.domain(),
             Profile::Rfc2109 => rfc2109::domain_attribute(sc)?,
             _ => sc.domain_ignoring_empty(),
         };
@@ -212,6 +218,7 @@ impl Jar {
             same_site: sc.same_site(),
             partitioned: sc.partitioned(),
             // CHIPS: the partition is part of the cookie's identity.
+            priority: chromium::priority(sc),
             partition_key: (bis && sc.partitioned())
                 .then(|| self.partition_key(request, context).into()),
             // Only this profile reads them (and other profiles' cookies
@@ -237,7 +244,7 @@ impl Jar {
         context: &RequestContext,
         now: OffsetDateTime,
     ) -> Result<Stored, Rejection> {
-        let bis = self.profile == Profile::Rfc6265bis;
+        let bis = self.profile.follows_rfc6265bis();
         // RFC 6265bis section 5.7 step 16, "Leave Secure Cookies Alone".
         if bis && !cookie.secure_only && !request.secure {
             let shadows = self.store.named(&key, &cookie.name).any(|(_, e)| {
@@ -272,12 +279,7 @@ impl Jar {
                 self.emit(ChangeKind::Added, &entry.cookie);
             }
             // Step 12: eviction.
-            let listener = &self.listener;
-            let (evicted, lost_new) =
-                self.store
-                    .enforce(&key, &self.limits, now, id, &mut |c, why| {
-                        super::emit(listener, why.into(), c)
-                    });
+            let (evicted, lost_new) = self.enforce_limits(&key, now, id);
             if lost_new {
                 return Err(Rejection::NoRoom);
             }
@@ -294,7 +296,16 @@ impl Jar {
             return Ok(Stored::Deleted);
         }
         // Step 11.3: keep the old creation time; the count is unchanged, so
-        // no limit can be newly exceeded.
+        // no limit can be newly exceeded. Chromium keeps it only for an
+        // unchanged value: a new value is a new cookie in the header order.
+        if self.replacement_is_new(&old.cookie, &cookie) {
+            self.store.remove(id);
+            let id = self.store.insert(key, cookie, None);
+            if let Some(entry) = self.store.get(id) {
+                self.emit(ChangeKind::Replaced, &entry.cookie);
+            }
+            return Ok(Stored::Replaced { evicted: 0 });
+        }
         cookie.creation_time = old.cookie.creation_time;
         self.store.replace(id, cookie);
         if let Some(entry) = self.store.get(id) {

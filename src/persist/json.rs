@@ -11,7 +11,7 @@
 
 use super::load::{io_error, Entry, Staging};
 use super::{LoadError, LoadErrorKind, Location, SaveReport};
-use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes};
+use crate::cookie::{to_nanos, Cookie, Priority, Rfc2109Attributes};
 use crate::parse::SameSite;
 use serde::de::{
     self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -52,6 +52,9 @@ struct CookieOut<'c> {
     /// CHIPS: the top-level site a partitioned cookie belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     partition_key: Option<&'c str>,
+    /// Chromium's `Priority`; absent means `Medium`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    priority: Option<&'static str>,
     /// `null` for a session cookie.
     #[serde(with = "time::serde::rfc3339::option")]
     expires: Option<OffsetDateTime>,
@@ -93,6 +96,7 @@ pub(crate) fn write(cookies: &[&Cookie], report: &mut SaveReport) -> io::Result<
             same_site: c.same_site().map(|s| s.as_str()),
             partitioned: c.partitioned(),
             partition_key: c.partition_key(),
+            priority: (c.priority != Priority::Medium).then(|| c.priority.as_str()),
             expires: c.expiry_time(),
             created: c.creation_time(),
             last_access: c.last_access_time(),
@@ -401,6 +405,18 @@ fn entry(raw: &str, location: &str) -> Entry {
             ))
         }
     };
+    let priority = match fields.get("priority") {
+        None | Some(Value::Null) => Priority::Medium,
+        Some(Value::String(s)) if s == "Low" => Priority::Low,
+        Some(Value::String(s)) if s == "Medium" => Priority::Medium,
+        Some(Value::String(s)) if s == "High" => Priority::High,
+        Some(_) => {
+            return Err(LoadError::invalid(
+                "must be \"Low\", \"Medium\", \"High\" or null",
+                at("priority"),
+            ))
+        }
+    };
     let version = match fields.get("version") {
         None => Rfc2109Attributes::LOADED.version,
         Some(v) => v
@@ -429,6 +445,7 @@ fn entry(raw: &str, location: &str) -> Entry {
         same_site,
         partitioned,
         partition_key,
+        priority,
         rfc2109: Rfc2109Attributes {
             version,
             path_specified,

@@ -24,7 +24,7 @@ use super::load::{io_error, Staging};
 use super::{
     LineEnding, LoadError, LoadErrorKind, Location, NetscapeDialect, SaveOptions, SaveReport,
 };
-use crate::cookie::{clamp_instant, to_nanos, Cookie, LATEST};
+use crate::cookie::{clamp_instant, to_nanos, Cookie, Priority, LATEST};
 use std::fmt::Write as _;
 use std::io::BufRead;
 use std::sync::atomic::AtomicI64;
@@ -275,6 +275,7 @@ fn parse_line(line: &str, http_only: bool, now: OffsetDateTime) -> Result<Cookie
         same_site: None,
         partitioned: false,
         partition_key: None,
+        priority: Priority::Medium,
         rfc2109: crate::cookie::Rfc2109Attributes::LOADED,
     })
 }

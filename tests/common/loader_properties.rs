@@ -96,7 +96,7 @@ pub(crate) fn check_invariants(jar: &Jar, now: OffsetDateTime) {
 
 /// Saves in `format` and loads back: the same identities, less the cookies
 /// the format says it cannot represent.
-fn round_trip(jar: &Jar, format: Format, now: OffsetDateTime) {
+pub(crate) fn round_trip(jar: &Jar, format: Format, now: OffsetDateTime) {
     let all = SaveOptions {
         include_session_cookies: true,
         ..SaveOptions::default()
@@ -114,8 +114,13 @@ fn round_trip(jar: &Jar, format: Format, now: OffsetDateTime) {
                 .iter()
                 .any(|f| f.contains(['\t', '\r', '\n']))
     });
-    let want = identities(representable);
+    let mut want = identities(representable);
     assert_eq!(want.len() + report.unrepresentable, jar.len());
+    if format == Format::Netscape {
+        // cookies.txt has no partition key: cookies of one identity in
+        // several partitions (CHIPS) load back as one.
+        want.dedup();
+    }
     assert_eq!(identities(again.iter()), want, "{format:?} round trip");
 }
 

@@ -2,7 +2,12 @@
 // Test code: unwrap is the assertion.
 #![allow(clippy::unwrap_used)]
 
+#[cfg(feature = "redis")]
+mod fleet;
+mod har;
 mod helpers;
+#[cfg(feature = "browser")]
+mod import;
 mod rewrite;
 mod terminal;
 

@@ -1,0 +1,57 @@
+//! What a replica of the fleet jar (feature `redis`) needs from the jar:
+//! its state as a list that another jar can rebuild with the same
+//! relative orders (creation order for RFC 6265 section 5.4 step 2,
+//! recency for section 5.3 step 12), so that every replica then makes the
+//! same choices for the same stores.
+
+use super::Jar;
+use crate::cookie::Cookie;
+
+impl Jar {
+    /// A jar whose lookups do not record last access (RFC 6265 section 5.4
+    /// step 3): a replica's eviction order must depend only on the stores
+    /// that every replica applies, not on its own process's lookups.
+    pub(crate) fn without_access_records(mut self) -> Jar {
+        self.record_access = false;
+        self
+    }
+
+    /// Every cookie, least recently used first, each with its rank in
+    /// creation order (0 for the earliest).
+    pub(crate) fn replica_entries(&self) -> Vec<(&Cookie, u64)> {
+        let ranked = self.ranked();
+        let mut by_creation: Vec<(usize, (time::OffsetDateTime, u64))> = ranked
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i, (r.cookie.creation_time, r.creation_seq)))
+            .collect();
+        by_creation.sort_by_key(|&(_, key)| key);
+        let mut rank: Vec<(usize, u64)> = by_creation
+            .into_iter()
+            .zip(0..)
+            .map(|((i, _), n)| (i, n))
+            .collect();
+        rank.sort_unstable();
+        let rank = rank.into_iter().map(|(_, n)| n);
+        ranked
+            .iter()
+            .zip(rank)
+            .map(|(r, n)| (r.cookie, n))
+            .collect()
+    }
+}
+
+impl super::RequestContext {
+    /// The top-level page's origin as a URL (`https://host/`) that
+    /// [`RequestContext::top_level`](super::RequestContext::top_level)
+    /// reads back to the same site, if one was given.
+    pub(crate) fn top_level_page(&self) -> Option<String> {
+        // `TopLevel`'s Debug is `scheme://host`, its only public face.
+        let top = format!("{:?}", self.top_level.as_ref()?);
+        let (scheme, host) = top.split_once("://")?;
+        Some(match host.contains(':') {
+            true => format!("{scheme}://[{host}]/"),
+            false => format!("{scheme}://{host}/"),
+        })
+    }
+}
