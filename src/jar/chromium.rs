@@ -124,7 +124,7 @@ pub(super) fn expires(sc: &SetCookie<'_>) -> Option<OffsetDateTime> {
 
 /// The `Priority` attribute (Chromium's extension; `Medium` by default).
 pub(super) fn priority(sc: &SetCookie<'_>) -> Priority {
-    match sc.attribute("priority") {
+    match sc.priority_attribute() {
         Some(p) if p.eq_ignore_ascii_case("low") => Priority::Low,
         Some(p) if p.eq_ignore_ascii_case("high") => Priority::High,
         _ => Priority::Medium,
@@ -321,6 +321,14 @@ mod tests {
 
     #[test]
     fn priority_is_read_in_any_case() {
+        for h in [
+            "a=1; Priority=High; x=2; PRIORITY=low",
+            "a=1; priority",
+            "a=1; Priority=Medium; Secure",
+        ] {
+            let sc = parsed(h);
+            assert_eq!(sc.priority_attribute(), sc.attribute("priority"), "{h}");
+        }
         assert_eq!(priority(&parsed("a=1; Priority=HIGH")), Priority::High);
         assert_eq!(priority(&parsed("a=1; priority=low")), Priority::Low);
         assert_eq!(priority(&parsed("a=1; Priority=urgent")), Priority::Medium);

@@ -63,6 +63,10 @@ pub struct SetCookie<'a> {
     same_site: Option<SameSite>,
     version: Option<&'a str>,
     comment: Option<&'a str>,
+    /// The last `Priority` attribute's value (Chromium's extension; it stays
+    /// among the unknown attributes), found in the same pass so that a jar
+    /// does not scan the attributes again for it.
+    priority: Option<&'a str>,
     secure: bool,
     http_only: bool,
     partitioned: bool,
@@ -129,6 +133,7 @@ impl<'a> SetCookie<'a> {
             same_site: None,
             version: None,
             comment: None,
+            priority: None,
             secure: false,
             http_only: false,
             partitioned: false,
@@ -147,6 +152,10 @@ impl<'a> SetCookie<'a> {
     /// are ignored here and stay reachable through `unknown_attributes`.
     fn apply_attribute(&mut self, header: &'a str, name: &[u8], value: &[u8]) {
         let Some(known) = Known::of(name) else {
+            let priority = const { Keyword::new("priority") };
+            if name.len() == 8 && Token::new(name).is_some_and(|t| priority.matches(t)) {
+                self.priority = Some(sub_str(header, value));
+            }
             return;
         };
         // Every value is a slice of `header`, cut at ASCII bytes: mapped
@@ -339,6 +348,11 @@ impl<'a> SetCookie<'a> {
             .filter(|(n, _)| n.eq_ignore_ascii_case(name))
             .last()
             .map(|(_, value)| value)
+    }
+
+    /// [`SetCookie::attribute`] of `priority`, without a second scan.
+    pub(crate) fn priority_attribute(&self) -> Option<&'a str> {
+        self.priority
     }
 
     /// The attributes this parser does not interpret (extensions such as
