@@ -164,7 +164,7 @@ impl Jar {
         let mut bytes = 0;
         for (id, e) in self.store.bucket_entries(key) {
             let c = &e.cookie;
-            if self.exclusion(c, request, &context, now).is_none() {
+            if self.exclusion(c, request, context, now).is_none() {
                 bytes += c.name.len() + c.value.len() + 3;
                 sent.push(sort_key(id, e));
             }
@@ -287,7 +287,7 @@ impl Jar {
         let mut sent: Vec<(Id, &store::Entry)> = self
             .store
             .bucket_entries(key)
-            .filter(|(_, e)| self.exclusion(&e.cookie, request, &context, now).is_none())
+            .filter(|(_, e)| self.exclusion(&e.cookie, request, context, now).is_none())
             .collect();
         sent.sort_by(|(_, a), (_, b)| {
             b.cookie
