@@ -398,3 +398,38 @@ fn firefox_rows_that_cannot_be_used_are_reported() {
     assert_eq!(report.imported, 8);
     assert_no_values(&format!("{report:?}"));
 }
+
+#[test]
+fn chromium_priority_is_kept() {
+    let (_dir, db) = copy_fixture("chromium", "Cookies");
+    let c = Connection::open(&db).unwrap();
+    c.execute_batch(
+        "UPDATE cookies SET priority = 2 WHERE name = 'host_only';
+         UPDATE cookies SET priority = 0 WHERE name = 'domain';",
+    )
+    .unwrap();
+    drop(c);
+    let mut jar = Jar::new();
+    jar.import_browser_at(Browser::Chromium, &ImportOptions::new().profile(&db), now())
+        .unwrap();
+    let (json, _) = jar
+        .to_text_at(cookiejar::Format::Json, Default::default(), now())
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let priority = |name: &str| {
+        doc["cookies"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["name"] == name)
+            .map(|c| c["priority"].clone())
+            .unwrap()
+    };
+    assert_eq!(priority("host_only"), "High");
+    assert_eq!(priority("domain"), "Low");
+    assert_eq!(
+        priority("secure"),
+        serde_json::Value::Null,
+        "Medium is not written"
+    );
+}

@@ -13,6 +13,7 @@ use super::crypto::{domain_hash, Key};
 use super::sqlite::{self, Field};
 use super::SkipReason;
 use super::{cookie, from_unix_micros, Decoded, ImportError, ImportErrorKind, Intake, RowId};
+use crate::cookie::Priority;
 use crate::parse::SameSite;
 use std::path::Path;
 use time::OffsetDateTime;
@@ -40,6 +41,7 @@ const COLUMNS: &[&str] = &[
     "is_persistent",
     "samesite",
     "top_frame_site_key",
+    "priority",
 ];
 const REQUIRED: &[&str] = &[
     "host_key",
@@ -54,7 +56,7 @@ const REQUIRED: &[&str] = &[
 
 /// One `cookies` row, as SQLite returned it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Row(pub(crate) [Field; 14]);
+pub(crate) struct Row(pub(crate) [Field; 15]);
 
 /// The keys a profile's values may need.
 #[derive(Debug)]
@@ -176,7 +178,7 @@ pub(crate) fn decode(
     tally: &mut Tally,
     now: OffsetDateTime,
 ) -> Result<Decoded, SkipReason> {
-    let [host, name, value, encrypted, path, creation, expires, last_access, secure, http_only, has_expires, persistent, same_site, top_frame_site] =
+    let [host, name, value, encrypted, path, creation, expires, last_access, secure, http_only, has_expires, persistent, same_site, top_frame_site, priority] =
         &row.0;
     for (field, column) in [(name, "name"), (host, "host_key"), (path, "path")] {
         if field.text().is_none() {
@@ -198,18 +200,25 @@ pub(crate) fn decode(
         .map_or(expires_utc != 0, |p| p != 0);
     let creation_time = time(creation).ok_or(SkipReason::BadColumn("creation_utc"))?;
     let partition_key = top_frame_site.text().filter(|s| !s.is_empty());
+    let mut cookie = cookie(
+        id,
+        value,
+        persistent.then(|| from_1601_micros(expires_utc)),
+        creation_time,
+        time(last_access).unwrap_or(now),
+        secure,
+        http_only,
+        same_site_of(same_site.int(), secure),
+        partition_key.is_some(),
+    );
+    // `net::CookiePriority`: 0 low, 1 medium, 2 high.
+    cookie.priority = match priority.int() {
+        Some(0) => Priority::Low,
+        Some(2) => Priority::High,
+        _ => Priority::Medium,
+    };
     Ok(Decoded {
-        cookie: cookie(
-            id,
-            value,
-            persistent.then(|| from_1601_micros(expires_utc)),
-            creation_time,
-            time(last_access).unwrap_or(now),
-            secure,
-            http_only,
-            same_site_of(same_site.int(), secure),
-            partition_key.is_some(),
-        ),
+        cookie,
         partition_key,
     })
 }
