@@ -125,7 +125,7 @@ pub(crate) fn to_nanos(t: OffsetDateTime) -> i64 {
     })
 }
 
-fn from_nanos(n: i64) -> OffsetDateTime {
+pub(crate) fn from_nanos(n: i64) -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(n)).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 

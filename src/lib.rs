@@ -2,6 +2,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod cookie;
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub mod fleet;
 mod hash;
 mod jar;
 mod parse;
@@ -40,6 +43,9 @@ pub use parse::{
 };
 pub use serialize::{write_cookie_header, BuildError, SetCookieBuilder};
 pub use shared::{RejectedCookie, SharedJar};
+
+#[cfg(feature = "redis")]
+pub use fleet::{FleetError, FleetJar, FleetJarBuilder, FleetStatus};
 
 // The README's examples run as doctests. They have no hidden `#` lines (a
 // registry page would show them), so the reqwest one needs the feature:

@@ -131,6 +131,17 @@ enum Command {
         #[arg(long, conflicts_with = "wget")]
         python: bool,
     },
+    /// Replay a browser's HAR export through the jar: every response's Set-Cookie at its recorded time, and for every request the difference between the Cookie header the browser sent and the one the jar would send, with the reason. Exit code 1 if any request differs.
+    Har {
+        /// The HAR file (HAR 1.2, as browsers' developer tools export it).
+        file: PathBuf,
+        /// The jar's profile.
+        #[arg(long, value_enum, default_value = "rfc6265bis")]
+        profile: ProfileArg,
+        /// The jar's limits.
+        #[arg(long, value_enum, default_value = "browser")]
+        limits: LimitsArg,
+    },
     /// Import the cookies of a Firefox or Chromium profile into a jar file.
     #[cfg(feature = "browser")]
     Import {
@@ -153,17 +164,6 @@ enum Command {
         to: Option<FileFormat>,
         #[command(flatten)]
         session: SessionFlags,
-    },
-    /// Replay a browser's HAR export through the jar: every response's Set-Cookie at its recorded time, and for every request the difference between the Cookie header the browser sent and the one the jar would send, with the reason. Exit code 1 if any request differs.
-    Har {
-        /// The HAR file (HAR 1.2, as browsers' developer tools export it).
-        file: PathBuf,
-        /// The jar's profile.
-        #[arg(long, value_enum, default_value = "rfc6265bis")]
-        profile: ProfileArg,
-        /// The jar's limits.
-        #[arg(long, value_enum, default_value = "browser")]
-        limits: LimitsArg,
     },
     /// Remove expired cookies from a jar file (session cookies are kept).
     Purge {

@@ -19,6 +19,8 @@ mod loaded;
 mod partition;
 pub(crate) mod path;
 mod rejection;
+#[cfg(feature = "redis")]
+mod replica;
 mod retrieval;
 mod rfc2109;
 mod rules;
@@ -145,6 +147,12 @@ impl RequestContext {
     /// True if [`RequestContext::cross_site`] was called.
     pub fn is_cross_site(&self) -> bool {
         self.cross_site
+    }
+
+    /// True if [`RequestContext::top_level_navigation`] was called with a
+    /// safe method.
+    pub fn is_top_level_safe_navigation(&self) -> bool {
+        self.top_level_safe_navigation
     }
 }
 

@@ -1,0 +1,110 @@
+//! A real `redis-server` for the fleet tests: started on a free loopback
+//! port in a temporary directory, with the append-only file fsynced on
+//! every write (so that a kill and restart loses nothing it acknowledged),
+//! and a password; killed when dropped.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub(crate) const PASSWORD: &str = "fleet-test-secret";
+
+pub(crate) struct RedisServer {
+    child: Option<Child>,
+    pub(crate) port: u16,
+    dir: tempfile::TempDir,
+}
+
+/// `redis-server`'s path, or `None` (with a note) to skip; under `CI=true`
+/// a missing server fails the test (`.ci/run` installs it).
+fn binary() -> Option<PathBuf> {
+    for dir in std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+        .unwrap_or_default()
+        .into_iter()
+        .chain([PathBuf::from("/usr/bin"), PathBuf::from("/usr/sbin")])
+    {
+        let candidate = dir.join("redis-server");
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+    }
+    if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!(
+            "CI=true and redis-server is not installed (.ci/run installs the redis-server package)"
+        );
+    }
+    eprintln!("note: skipping, redis-server is not installed (CI installs it; see .ci/run)");
+    None
+}
+
+fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    listener.local_addr().expect("its address").port()
+}
+
+impl RedisServer {
+    /// A server on a free port, or `None` to skip.
+    pub(crate) fn start() -> Option<RedisServer> {
+        binary()?;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let mut server = RedisServer {
+            child: None,
+            port: free_port(),
+            dir,
+        };
+        server.spawn();
+        Some(server)
+    }
+
+    pub(crate) fn url(&self) -> String {
+        format!("redis://:{PASSWORD}@127.0.0.1:{}/0", self.port)
+    }
+
+    fn spawn(&mut self) {
+        let binary = binary().expect("redis-server");
+        let child = Command::new(binary)
+            .args(["--port", &self.port.to_string()])
+            .args(["--bind", "127.0.0.1"])
+            .args(["--requirepass", PASSWORD])
+            .arg("--dir")
+            .arg(self.dir.path())
+            .args(["--appendonly", "yes", "--appendfsync", "always"])
+            .args(["--save", ""])
+            .args(["--daemonize", "no", "--loglevel", "warning"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server starts");
+        self.child = Some(child);
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("redis-server did not listen on port {}", self.port);
+    }
+
+    /// Kills the server at once (SIGKILL: no shutdown save).
+    pub(crate) fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts it again on the same port and directory.
+    pub(crate) fn restart(&mut self) {
+        self.kill();
+        self.spawn();
+    }
+}
+
+impl Drop for RedisServer {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
