@@ -89,55 +89,55 @@ pub fn add_cookie_header_at(
 }
 
 impl SharedJar {
-    /// [`store_response_cookies_at`] under the write lock; refusals are
-    /// also logged (see [`SharedJar::take_rejections`]).
+    /// [`store_response_cookies_at`], each cookie in its shard; refusals
+    /// are also logged (see [`SharedJar::take_rejections`]).
     pub fn store_response_cookies_at(
         &self,
         url: &Url,
         headers: &HeaderMap,
         now: OffsetDateTime,
     ) -> Vec<Result<Stored, Rejection>> {
-        let results = store_response_cookies_at(&mut self.write(), url, headers, now);
-        let values = headers.get_all(SET_COOKIE).iter();
-        for (value, result) in values.zip(&results) {
-            if let Err(rejection) = result {
-                self.log_rejection(RejectedCookie::new(url, value.as_bytes(), *rejection));
-            }
-        }
-        results
+        headers
+            .get_all(SET_COOKIE)
+            .iter()
+            .map(|value| match std::str::from_utf8(value.as_bytes()) {
+                Ok(text) => self.set_cookie_at(url, text, now),
+                Err(_) => {
+                    let rejection = Rejection::Parse(ParseError::InvalidUtf8);
+                    self.log_rejection(RejectedCookie::new(url, value.as_bytes(), rejection));
+                    Err(rejection)
+                }
+            })
+            .collect()
     }
 
-    /// [`add_cookie_header_at`] under a read lock.
+    /// [`add_cookie_header_at`] under the read lock of one shard.
     pub fn add_cookie_header_at(
         &self,
         url: &Url,
         headers: &mut HeaderMap,
         now: OffsetDateTime,
     ) -> bool {
-        add_cookie_header_at(&self.read(), url, headers, now)
+        add_cookie_header_at(&self.shard_for(url), url, headers, now)
     }
 }
 
 impl SharedJar {
     /// What reqwest's `CookieStore::set_cookies` does: every value through
-    /// the jar's rules under one write lock, refusals logged after it.
+    /// the jar's rules, each in its shard, refusals logged.
     #[cfg(any(feature = "reqwest", feature = "reqwest-0-12"))]
     fn store_header_values(&self, values: &mut dyn Iterator<Item = &HeaderValue>, url: &Url) {
         let now = OffsetDateTime::now_utc();
-        let mut jar = self.write();
-        let mut refused = Vec::new();
         for value in values {
-            let result = match std::str::from_utf8(value.as_bytes()) {
-                Ok(text) => jar.set_cookie_at(url, text, now),
-                Err(_) => Err(Rejection::Parse(ParseError::InvalidUtf8)),
-            };
-            if let Err(rejection) = result {
-                refused.push((value, rejection));
+            match std::str::from_utf8(value.as_bytes()) {
+                // `set_cookie_at` logs its own refusals.
+                Ok(text) => drop(self.set_cookie_at(url, text, now)),
+                Err(_) => self.log_rejection(RejectedCookie::new(
+                    url,
+                    value.as_bytes(),
+                    Rejection::Parse(ParseError::InvalidUtf8),
+                )),
             }
-        }
-        drop(jar);
-        for (value, rejection) in refused {
-            self.log_rejection(RejectedCookie::new(url, value.as_bytes(), rejection));
         }
     }
 

@@ -11,6 +11,7 @@ mod parse;
 mod persist;
 mod psl;
 mod serialize;
+mod shards;
 mod shared;
 
 /// Helpers for `http::HeaderMap` (feature `http`), and reqwest's cookie
@@ -42,6 +43,7 @@ pub use parse::{
     SetCookie, SetCookieList, MAX_ATTRIBUTE_VALUE_BYTES, MAX_NAME_VALUE_BYTES,
 };
 pub use serialize::{write_cookie_header, BuildError, SetCookieBuilder};
+pub use shards::WholeJar;
 pub use shared::{RejectedCookie, SharedJar};
 
 #[cfg(feature = "redis")]

@@ -4,11 +4,12 @@ use crate::cookie::Cookie;
 use crate::jar::{Jar, Rejection, Stored};
 use crate::parse::{SetCookie, MAX_NAME_VALUE_BYTES};
 use crate::persist::{atomic, render, Format, SaveOptions, SaveReport};
+use crate::shards::{Shards, WholeJar};
 use std::collections::VecDeque;
 use std::fmt;
 use std::io;
 use std::path::Path;
-use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, PoisonError};
 use time::OffsetDateTime;
 use url::Url;
 
@@ -107,10 +108,15 @@ impl fmt::Display for RejectedCookie {
 
 /// A cloneable, thread-safe handle to a [`Jar`].
 ///
-/// Lookups take a read lock (a jar records last-access times atomically), so
-/// concurrent requests never wait for one another; storing takes the write
-/// lock briefly. A panic in another thread while it held the lock does not
-/// make the jar unusable: the jar's own invariants hold after every call.
+/// The jar is sharded by registrable domain: one jar per shard, each
+/// behind its own lock, four shards per core. A lookup read-locks the one
+/// shard that holds the request's cookies, so concurrent requests never
+/// wait for one another and threads working on different sites share no
+/// lock word; a store write-locks one shard briefly. The per-domain limit
+/// lives in one shard; the jar-wide limit is kept across shards (see
+/// `SharedJar::set_cookie_at`). A panic in another thread while it held a
+/// lock does not make the jar unusable: the jar's own invariants hold after
+/// every call.
 ///
 /// HTTP clients store cookies through traits that cannot return errors
 /// (reqwest's `CookieStore`); the handle keeps the last refusals, each
@@ -132,16 +138,22 @@ impl fmt::Display for RejectedCookie {
 /// assert_eq!(jar.read().len(), 1);
 /// # Ok::<(), url::ParseError>(())
 /// ```
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct SharedJar {
-    jar: Arc<RwLock<Jar>>,
+    shards: Arc<Shards>,
     rejections: Arc<Mutex<VecDeque<RejectedCookie>>>,
+}
+
+impl Default for SharedJar {
+    fn default() -> Self {
+        SharedJar::from(Jar::new())
+    }
 }
 
 impl From<Jar> for SharedJar {
     fn from(jar: Jar) -> Self {
         SharedJar {
-            jar: Arc::new(RwLock::new(jar)),
+            shards: Arc::new(Shards::new(jar)),
             rejections: Arc::default(),
         }
     }
@@ -153,17 +165,60 @@ impl SharedJar {
         SharedJar::from(jar)
     }
 
-    /// Read access to the jar (listing, saving, explaining).
-    pub fn read(&self) -> RwLockReadGuard<'_, Jar> {
-        self.jar.read().unwrap_or_else(PoisonError::into_inner)
+    /// A copy of the whole jar (listing, saving, explaining), assembled
+    /// from the shards: O(n), for the occasional whole-jar task, not for
+    /// each request ([`SharedJar::cookie_header_at`] reads one shard).
+    /// Lookups through the copy do not touch the shared jar's cookies.
+    pub fn read(&self) -> Jar {
+        self.shards.assemble()
     }
 
-    /// Write access to the jar (loading, removing, clearing).
-    pub fn write(&self) -> RwLockWriteGuard<'_, Jar> {
-        self.jar.write().unwrap_or_else(PoisonError::into_inner)
+    /// Write access to the whole jar (loading, removing, clearing,
+    /// replacing the public suffix list): every shard is locked and the
+    /// jar assembled (O(n)) until the guard is dropped, when the cookies go
+    /// back into the shards. Stores use [`SharedJar::set_cookie_at`].
+    pub fn write(&self) -> WholeJar<'_> {
+        self.shards.write()
     }
 
-    /// [`Jar::set_cookie_at`] under the write lock; a refusal is also logged.
+    /// [`Jar::set_cookie_with`] in the shard of the cookie's registrable
+    /// domain; a refusal is also logged.
+    ///
+    /// # Errors
+    ///
+    /// As [`Jar::set_cookie_with`].
+    pub fn set_cookie_with(
+        &self,
+        url: &Url,
+        set_cookie: &str,
+        context: crate::RequestContext,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        let result = self.shards.set_cookie_with(url, set_cookie, context, now);
+        if let Err(rejection) = result {
+            self.log_rejection(RejectedCookie::new(url, set_cookie.as_bytes(), rejection));
+        }
+        result
+    }
+
+    /// [`Jar::cookie_header_with`] under the read lock of one shard.
+    pub fn cookie_header_with(
+        &self,
+        url: &Url,
+        context: crate::RequestContext,
+        now: OffsetDateTime,
+    ) -> Option<String> {
+        self.shards
+            .for_lookup(url)
+            .cookie_header_with(url, context, now)
+    }
+
+    /// [`Jar::set_cookie_at`] under the write lock of the shard of the
+    /// cookie's registrable domain; a refusal is also logged. If the store
+    /// takes the jar over its jar-wide limit, every shard is locked for the
+    /// eviction (RFC 6265 section 5.3 step 12: expired cookies first, then
+    /// the least recently used of the whole jar), and the count of evicted
+    /// cookies is in the result.
     ///
     /// # Errors
     ///
@@ -174,11 +229,7 @@ impl SharedJar {
         set_cookie: &str,
         now: OffsetDateTime,
     ) -> Result<Stored, Rejection> {
-        let result = self.write().set_cookie_at(url, set_cookie, now);
-        if let Err(rejection) = result {
-            self.log_rejection(RejectedCookie::new(url, set_cookie.as_bytes(), rejection));
-        }
-        result
+        self.set_cookie_with(url, set_cookie, crate::RequestContext::default(), now)
     }
 
     /// [`SharedJar::set_cookie_at`] at the system clock's time.
@@ -190,9 +241,15 @@ impl SharedJar {
         self.set_cookie_at(url, set_cookie, OffsetDateTime::now_utc())
     }
 
-    /// [`Jar::cookie_header_at`] under a read lock.
+    /// The shard that answers lookups for `url`, read-locked.
+    #[cfg(feature = "http")]
+    pub(crate) fn shard_for(&self, url: &Url) -> std::sync::RwLockReadGuard<'_, Jar> {
+        self.shards.for_lookup(url)
+    }
+
+    /// [`Jar::cookie_header_at`] under the read lock of one shard.
     pub fn cookie_header_at(&self, url: &Url, now: OffsetDateTime) -> Option<String> {
-        self.read().cookie_header_at(url, now)
+        self.shards.for_lookup(url).cookie_header_at(url, now)
     }
 
     /// [`SharedJar::cookie_header_at`] at the system clock's time.
@@ -200,9 +257,9 @@ impl SharedJar {
         self.cookie_header_at(url, OffsetDateTime::now_utc())
     }
 
-    /// [`Jar::save_at`] without holding the lock while writing: the cookies
-    /// to save are copied under a read lock, and the text is rendered and
-    /// written after it is released, so stores never wait for the disk.
+    /// [`Jar::save_at`] without holding a lock while writing: the cookies
+    /// to save are copied from the shards, and the text is rendered and
+    /// written after, so stores never wait for the disk.
     /// The file holds the jar as it was at the copy.
     ///
     /// # Errors
@@ -244,12 +301,8 @@ impl SharedJar {
         write: impl FnOnce(&[u8]) -> io::Result<()>,
     ) -> io::Result<SaveReport> {
         let mut report = SaveReport::default();
-        let snapshot: Vec<Cookie> = {
-            let jar = self.read();
-            let cookies = jar.cookies_to_save(options, now, &mut report);
-            cookies.into_iter().cloned().collect()
-        };
-        let cookies: Vec<&Cookie> = snapshot.iter().collect();
+        let jar = self.read();
+        let cookies: Vec<&Cookie> = jar.cookies_to_save(options, now, &mut report);
         let text = render(format, &cookies, options, &mut report)?;
         write(text.as_bytes())?;
         Ok(report)
@@ -304,7 +357,7 @@ mod tests {
         let mut written = Vec::new();
         let report = shared
             .save_with(Format::Netscape, SaveOptions::default(), NOW, |text| {
-                assert!(shared.jar.try_write().is_ok(), "no lock held while writing");
+                drop(shared.write());
                 shared
                     .set_cookie_at(&url, "late=1; Max-Age=999", NOW)
                     .unwrap();

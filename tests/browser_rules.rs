@@ -420,3 +420,20 @@ fn chromium_reading_of_attributes() {
         }
     }
 }
+
+#[test]
+fn chromium_refuses_a_tab_from_a_file_too() {
+    let text = r#"{"version": 1, "cookies": [{"name": "t", "value": "a\tb", "domain": "example.com",
+        "path": "/", "host_only": true, "secure": false, "http_only": false,
+        "expires": "2026-02-01T00:00:00Z",
+        "created": "2026-01-01T00:00:00Z", "last_access": "2026-01-01T00:00:00Z"}]}"#;
+    let mut jar = chromium_jar();
+    let report = jar
+        .load_text_at(text, Format::Json, LoadOptions::lenient(), NOW)
+        .expect("a lenient load");
+    assert_eq!(jar.len(), 0, "{report:?}");
+    let mut rfc = Jar::new();
+    rfc.load_text_at(text, Format::Json, LoadOptions::lenient(), NOW)
+        .expect("a lenient load");
+    assert_eq!(rfc.len(), 1, "RFC 6265bis allows HTAB");
+}

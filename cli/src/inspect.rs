@@ -70,6 +70,11 @@ pub(crate) fn header(
 ) -> Result<u8, Failure> {
     let (jar, file) = jarfile::open(path, lenient, false, now)?;
     file.expired_note();
+    Ok(print_header(as_json, &jar, url, now))
+}
+
+/// Prints the Cookie header of `jar` for `url`; exit code 1 if none.
+pub(crate) fn print_header(as_json: bool, jar: &Jar, url: &Url, now: OffsetDateTime) -> u8 {
     let header = jar.cookie_header_at(url, now);
     match &header {
         Some(h) if as_json => output::json(&json!({"cookie": h})),
@@ -77,7 +82,7 @@ pub(crate) fn header(
         None if as_json => output::json(&json!({"cookie": null})),
         None => {}
     }
-    Ok(u8::from(header.is_none()))
+    u8::from(header.is_none())
 }
 
 /// `explain`: for each cookie that concerns `url`, sent or the rule that
@@ -92,6 +97,18 @@ pub(crate) fn explain(
 ) -> Result<u8, Failure> {
     let (jar, file) = jarfile::open(path, lenient, false, now)?;
     file.expired_note();
+    Ok(print_explain(as_json, &jar, url, context, now))
+}
+
+/// Prints, for each cookie of `jar` that concerns `url`, whether it is
+/// sent and why not.
+pub(crate) fn print_explain(
+    as_json: bool,
+    jar: &Jar,
+    url: &Url,
+    context: RequestContext,
+    now: OffsetDateTime,
+) -> u8 {
     let explained = jar.explain_with(url, context, now);
     if as_json {
         let rows: Vec<Value> = explained
@@ -133,7 +150,7 @@ pub(crate) fn explain(
             .collect();
         output::table(&["", "NAME", "DOMAIN/PATH", "WHY NOT"], &rows);
     }
-    Ok(0)
+    0
 }
 
 /// `list`: every cookie of the file. Values only with `--show-values`.
@@ -145,7 +162,15 @@ pub(crate) fn list(
     now: OffsetDateTime,
 ) -> Result<u8, Failure> {
     let (jar, file) = jarfile::open(path, lenient, false, now)?;
-    let cookies = sorted(&jar);
+    let expired = file.expired;
+    print_list(as_json, show_values, &jar, file.load_json(), expired);
+    Ok(0)
+}
+
+/// Prints every cookie of `jar`; `load` is the `--json` output's `load`
+/// field, `expired` the expired cookies the source held but `jar` does not.
+pub(crate) fn print_list(as_json: bool, show_values: bool, jar: &Jar, load: Value, expired: usize) {
+    let cookies = sorted(jar);
     if as_json {
         let rows: Vec<Value> = cookies
             .iter()
@@ -162,8 +187,8 @@ pub(crate) fn list(
                 row
             })
             .collect();
-        output::json(&json!({"cookies": rows, "load": file.load_json()}));
-        return Ok(0);
+        output::json(&json!({"cookies": rows, "load": load}));
+        return;
     }
     let rows: Vec<Vec<String>> = cookies
         .iter()
@@ -205,15 +230,14 @@ pub(crate) fn list(
         output::table(&["DOMAIN", "PATH", "NAME", "EXPIRES", "FLAGS"], &rows);
     }
     let mut total = count(cookies.len(), "cookie");
-    if file.expired > 0 {
+    if expired > 0 {
         total += &format!(
             "; {} in the file not listed (`cookiejar purge` removes {})",
-            count(file.expired, "expired cookie"),
-            if file.expired == 1 { "it" } else { "them" }
+            count(expired, "expired cookie"),
+            if expired == 1 { "it" } else { "them" }
         );
     }
     println!("{total}");
-    Ok(0)
 }
 
 fn sorted(jar: &Jar) -> Vec<&cookiejar::Cookie> {

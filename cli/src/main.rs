@@ -5,6 +5,8 @@
 //! be read, parsed or written.
 
 mod escape;
+#[cfg(feature = "redis")]
+mod fleet;
 mod har;
 #[cfg(feature = "browser")]
 mod import;
@@ -178,8 +180,22 @@ enum Command {
 #[derive(Debug, Args)]
 struct JarFile {
     /// The jar file (JSON or Netscape cookies.txt, detected from its content).
-    #[arg(long)]
-    jar: PathBuf,
+    #[cfg_attr(feature = "redis", arg(long, required_unless_present = "redis"))]
+    #[cfg_attr(not(feature = "redis"), arg(long, required = true))]
+    jar: Option<PathBuf>,
+    /// A fleet jar in Redis instead of a file (redis://[:password@]host[:port][/db]); with --jar-name.
+    #[cfg(feature = "redis")]
+    #[arg(
+        long,
+        value_name = "URL",
+        conflicts_with = "jar",
+        requires = "jar_name"
+    )]
+    redis: Option<String>,
+    /// The fleet jar's name (its namespace in Redis).
+    #[cfg(feature = "redis")]
+    #[arg(long, value_name = "NAME", requires = "redis")]
+    jar_name: Option<String>,
     /// Skip bad entries (and report them) instead of failing; a command that rewrites the file leaves them out.
     #[arg(long)]
     lenient: bool,
@@ -251,8 +267,31 @@ fn main() -> ExitCode {
     }
 }
 
+impl JarFile {
+    /// The file, or a usage error (with `--redis`, for a command that
+    /// does not take a fleet jar).
+    fn path(&self) -> Result<&PathBuf, Failure> {
+        self.jar
+            .as_ref()
+            .ok_or_else(|| Failure(2, "this command needs --jar FILE".into()))
+    }
+
+    /// The fleet jar, if `--redis` was given.
+    #[cfg(feature = "redis")]
+    fn fleet(&self) -> Result<Option<cookiejar::FleetJar>, Failure> {
+        match (&self.redis, &self.jar_name) {
+            (Some(url), Some(name)) => fleet::open(url, name).map(Some),
+            _ => Ok(None),
+        }
+    }
+}
+
 fn run(cli: &Cli) -> Result<u8, Failure> {
     let now = OffsetDateTime::now_utc();
+    #[cfg(feature = "redis")]
+    if let Some(code) = run_fleet(cli, now)? {
+        return Ok(code);
+    }
     match &cli.command {
         Command::Parse { set_cookie } => Ok(inspect::parse(cli.json, set_cookie)),
         Command::Store {
@@ -263,7 +302,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
         } => {
             let url = parse_url(url)?;
             let request = store::Request {
-                jar: &jar.jar,
+                jar: jar.path()?,
                 lenient: jar.lenient,
                 url: &url,
                 headers: set_cookie,
@@ -274,7 +313,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             store::run(&request, now)
         }
         Command::Header { jar, url } => {
-            inspect::header(cli.json, &jar.jar, jar.lenient, &parse_url(url)?, now)
+            inspect::header(cli.json, jar.path()?, jar.lenient, &parse_url(url)?, now)
         }
         Command::Explain {
             jar,
@@ -288,7 +327,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             };
             inspect::explain(
                 cli.json,
-                &jar.jar,
+                jar.path()?,
                 jar.lenient,
                 &parse_url(url)?,
                 context,
@@ -296,7 +335,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             )
         }
         Command::List { jar } => {
-            inspect::list(cli.json, cli.show_values, &jar.jar, jar.lenient, now)
+            inspect::list(cli.json, cli.show_values, jar.path()?, jar.lenient, now)
         }
         Command::Convert {
             input,
@@ -353,7 +392,7 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             };
             import::run(&request, now)
         }
-        Command::Purge { jar, .. } => rewrite::purge(cli.json, &jar.jar, jar.lenient, now),
+        Command::Purge { jar, .. } => rewrite::purge(cli.json, jar.path()?, jar.lenient, now),
         Command::Har {
             file,
             profile,
@@ -375,6 +414,55 @@ fn run(cli: &Cli) -> Result<u8, Failure> {
             json: cli.json,
         }),
     }
+}
+
+/// The commands on a fleet jar (`--redis`); `None` when there is none.
+#[cfg(feature = "redis")]
+fn run_fleet(cli: &Cli, now: OffsetDateTime) -> Result<Option<u8>, Failure> {
+    let code = match &cli.command {
+        Command::Store {
+            jar,
+            url,
+            set_cookie,
+            ..
+        } => match jar.fleet()? {
+            Some(fleet) => fleet::store(cli.json, &fleet, &parse_url(url)?, set_cookie, now)?,
+            None => return Ok(None),
+        },
+        Command::Header { jar, url } => match jar.fleet()? {
+            Some(fleet) => fleet::header(cli.json, &fleet, &parse_url(url)?, now),
+            None => return Ok(None),
+        },
+        Command::Explain {
+            jar,
+            url,
+            cross_site,
+        } => match jar.fleet()? {
+            Some(fleet) => {
+                let mut context = RequestContext::default();
+                if *cross_site {
+                    context = context.cross_site();
+                }
+                fleet::explain(cli.json, &fleet, &parse_url(url)?, context, now)
+            }
+            None => return Ok(None),
+        },
+        Command::List { jar } => match jar.fleet()? {
+            Some(fleet) => {
+                fleet::list(cli.json, cli.show_values, &fleet);
+                0
+            }
+            None => return Ok(None),
+        },
+        Command::Purge { jar, .. } if jar.redis.is_some() => {
+            return Err(Failure(
+                2,
+                "purge works on files; a fleet jar purges itself".into(),
+            ))
+        }
+        _ => return Ok(None),
+    };
+    Ok(Some(code))
 }
 
 fn parse_url(url: &str) -> Result<Url, Failure> {

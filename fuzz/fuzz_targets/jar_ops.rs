@@ -2,9 +2,11 @@
 //! Arbitrary operation sequences on a small jar, with the invariants checked
 //! after every step: no limit exceeded; every cookie that would be sent is
 //! unexpired, on its host or domain, on its path, and Secure only over a
-//! secure request; the Cookie header is exactly what explain says is sent.
+//! secure request; a partitioned cookie only under its own top-level site
+//! (CHIPS); the Cookie header is exactly what explain says is sent. Under
+//! the default profile or `Profile::Chromium` (the input's first byte).
 use arbitrary::Arbitrary;
-use cookiejar::{domain_match, path_match, Jar, Limits, RequestContext};
+use cookiejar::{domain_match, path_match, Jar, Limits, Profile, RequestContext};
 use time::{Duration, OffsetDateTime};
 use url::Url;
 
@@ -26,6 +28,7 @@ enum Op {
         https: bool,
         path: u8,
         non_http: bool,
+        top_level: Option<(u8, bool)>,
         header: String,
     },
     Get {
@@ -34,6 +37,7 @@ enum Op {
         path: u8,
         non_http: bool,
         cross_site: bool,
+        top_level: Option<(u8, bool)>,
     },
     Advance(u16),
     Purge,
@@ -49,8 +53,20 @@ fn url(host: u8, https: bool, path: u8) -> Url {
     .unwrap()
 }
 
-fn context(non_http: bool, cross_site: bool) -> RequestContext {
+/// The site (scheme and registrable domain) of a host of `HOSTS`.
+fn site(host: &str, https: bool) -> String {
+    let domain = match host {
+        "www.example.com" | "a.b.example.com" => "example.com",
+        other => other,
+    };
+    format!("{}://{domain}", if https { "https" } else { "http" })
+}
+
+fn context(non_http: bool, cross_site: bool, top_level: Option<(u8, bool)>) -> RequestContext {
     let mut c = RequestContext::default();
+    if let Some((host, https)) = top_level {
+        c = c.top_level(&url(host, https, 0));
+    }
     if non_http {
         c = c.non_http_api();
     }
@@ -60,14 +76,19 @@ fn context(non_http: bool, cross_site: bool) -> RequestContext {
     c
 }
 
-libfuzzer_sys::fuzz_target!(|ops: Vec<Op>| {
+libfuzzer_sys::fuzz_target!(|input: (bool, Vec<Op>)| {
+    let (chromium, ops) = input;
     let limits = Limits {
         max_cookies: 8,
         max_cookies_per_domain: 4,
         max_cookie_bytes: 4096,
         ..Limits::RFC2109
     };
-    let mut jar = Jar::builder().limits(limits).build();
+    let profile = match chromium {
+        true => Profile::Chromium,
+        false => Profile::Rfc6265bis,
+    };
+    let mut jar = Jar::builder().limits(limits).profile(profile).build();
     let mut now = OffsetDateTime::UNIX_EPOCH + Duration::days(20_000);
     for op in ops.iter().take(64) {
         match op {
@@ -76,12 +97,13 @@ libfuzzer_sys::fuzz_target!(|ops: Vec<Op>| {
                 https,
                 path,
                 non_http,
+                top_level,
                 header,
             } => {
                 let _ = jar.set_cookie_with(
                     &url(*host, *https, *path),
                     header,
-                    context(*non_http, false),
+                    context(*non_http, false, *top_level),
                     now,
                 );
             }
@@ -91,9 +113,14 @@ libfuzzer_sys::fuzz_target!(|ops: Vec<Op>| {
                 path,
                 non_http,
                 cross_site,
+                top_level,
             } => {
                 let u = url(*host, *https, *path);
-                let ctx = context(*non_http, *cross_site);
+                let ctx = context(*non_http, *cross_site, *top_level);
+                let partition = match top_level {
+                    Some((h, s)) => site(url(*h, *s, 0).host_str().unwrap(), *s),
+                    None => site(u.host_str().unwrap(), *https),
+                };
                 let secure = *https || matches!(u.host_str(), Some("localhost" | "127.0.0.1"));
                 let host = u.host_str().unwrap().to_string();
                 let sent: Vec<String> = jar
@@ -117,6 +144,11 @@ libfuzzer_sys::fuzz_target!(|ops: Vec<Op>| {
                             !c.http_only() || !*non_http,
                             "HttpOnly cookie to a non-HTTP API"
                         );
+                        assert!(
+                            c.partition_key().is_none_or(|k| k == partition),
+                            "{c:?} under {partition}"
+                        );
+                        assert!(!c.partitioned() || c.secure_only(), "Partitioned without Secure");
                         if c.name().is_empty() {
                             c.value().to_string()
                         } else {

@@ -256,7 +256,7 @@ pub(super) fn resync(shared: &Shared, conn: &mut redis::Connection) -> Result<()
             .map(SnapshotCookie::into_cookie)
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| SyncError::Snapshot("an instant out of range".into()))?;
-        jar.insert_replica_entries(cookies);
+        jar.insert_ranked(cookies);
     }
     let applied = apply_to(shared, &mut jar, &entries);
     let mut replica = shared

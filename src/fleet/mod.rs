@@ -200,8 +200,8 @@ impl FleetJarBuilder {
     }
 
     /// A listener told of every change this replica applies, whoever made
-    /// it (see [`ChangeListener`]); a rebuild from a snapshot reports each
-    /// cookie as loaded.
+    /// it (see [`ChangeListener`]); a rebuild from a snapshot reports
+    /// nothing.
     pub fn on_change(mut self, listener: Arc<dyn ChangeListener>) -> Self {
         self.jar = self.jar.on_change(listener);
         self

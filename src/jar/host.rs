@@ -31,21 +31,32 @@ pub(crate) fn canonicalize_domain(domain: &str) -> Option<String> {
         .strip_prefix('[')
         .and_then(|d| d.strip_suffix(']'))
         .unwrap_or(domain);
-    if let Ok(ip) = bare.parse::<IpAddr>() {
-        return Some(ip.to_string());
+    // Only a value ending in a digit or holding a colon can be an IP
+    // literal (see `is_ip_literal`); the others skip the address parser.
+    if bare.len() < domain.len() || is_ip_literal(bare) {
+        if let Ok(ip) = bare.parse::<IpAddr>() {
+            return Some(ip.to_string());
+        }
     }
     // No empty label: a leading dot (after the one RFC 6265 section 5.2.3
     // strips), two dots in a row or a trailing dot names no host, and a
     // domain kept in that form would not survive a round trip through a
     // file (`cookies.txt` strips one leading dot).
-    let labels_ok = |d: &str| !d.is_empty() && d.split('.').all(|label| !label.is_empty());
     if domain.is_ascii() {
-        // The common case: no IDNA mapping needed, only the character set.
-        let ok = domain
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
-        return (ok && labels_ok(domain)).then(|| domain.to_ascii_lowercase());
+        // The common case: no IDNA mapping needed, only the character set
+        // and the labels, in one pass over the bytes.
+        let mut after_dot = true;
+        for b in domain.bytes() {
+            let dot = b == b'.';
+            let ok = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_') || (dot && !after_dot);
+            if !ok {
+                return None;
+            }
+            after_dot = dot;
+        }
+        return (!after_dot).then(|| domain.to_ascii_lowercase());
     }
+    let labels_ok = |d: &str| !d.is_empty() && d.split('.').all(|label| !label.is_empty());
     idna::domain_to_ascii(domain).ok().filter(|d| labels_ok(d))
 }
 
@@ -87,7 +98,8 @@ pub(crate) fn domain_match_known(string: &str, string_is_ip: bool, domain: &str)
 /// [`is_ip`], without parsing the hosts that cannot be an IP literal: an
 /// IPv4 literal ends in a digit, an IPv6 one holds a colon.
 pub(crate) fn is_ip_literal(host: &str) -> bool {
-    let maybe = host.ends_with(|c: char| c.is_ascii_digit()) || host.contains(':');
+    let bytes = host.as_bytes();
+    let maybe = bytes.last().is_some_and(u8::is_ascii_digit) || bytes.iter().any(|&b| b == b':');
     maybe && is_ip(host)
 }
 
@@ -192,6 +204,27 @@ mod tests {
             let want = domain_match(&string, &domain);
             proptest::prop_assert_eq!(is_ip_literal(&string), is_ip(&string));
             proptest::prop_assert_eq!(domain_match_known(&string, is_ip(&string), &domain), want);
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_domain_check_equals_the_label_split(domain in "[a-cA-C0-9._:\\[\\] -]{0,10}") {
+            let bare = domain
+                .strip_prefix('[')
+                .and_then(|d| d.strip_suffix(']'))
+                .unwrap_or(&domain);
+            let want = match bare.parse::<IpAddr>() {
+                Ok(ip) => Some(ip.to_string()),
+                Err(_) => {
+                    let ok = domain
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'));
+                    let labels = !domain.is_empty() && domain.split('.').all(|l| !l.is_empty());
+                    (ok && labels).then(|| domain.to_ascii_lowercase())
+                }
+            };
+            proptest::prop_assert_eq!(canonicalize_domain(&domain), want);
         }
     }
 

@@ -41,6 +41,12 @@ impl Jar {
             rules::check_reserved_name(&c.name, &c.value)?;
         }
         let bis = self.profile.follows_rfc6265bis();
+        // `Profile::Chromium` refuses a TAB inside a name, value or
+        // attribute from a server (`chromium.rs`), and so from a file.
+        let tab = |s: &str| s.contains('\t');
+        if self.profile == Profile::Chromium && (tab(&c.name) || tab(&c.value) || tab(&c.path)) {
+            return Err(Rejection::Parse(crate::parse::ParseError::ControlCharacter));
+        }
         if c.name.is_empty() && !bis {
             return Err(Rejection::Nameless);
         }

@@ -26,6 +26,7 @@ mod rfc2109;
 mod rules;
 #[cfg(test)]
 mod scale_tests;
+pub(crate) mod sharding;
 mod storage;
 mod store;
 

@@ -6,7 +6,6 @@
 
 use super::Jar;
 use crate::cookie::Cookie;
-use time::OffsetDateTime;
 
 impl Jar {
     /// A jar whose lookups do not record last access (RFC 6265 section 5.4
@@ -20,31 +19,25 @@ impl Jar {
     /// Every cookie, least recently used first, each with its rank in
     /// creation order (0 for the earliest).
     pub(crate) fn replica_entries(&self) -> Vec<(&Cookie, u64)> {
-        let mut entries: Vec<_> = self.store.entries().map(|(_, e)| e).collect();
-        entries.sort_by_key(|e| (e.cookie.creation_time, e.creation_seq));
-        let mut ranked: Vec<(&super::store::Entry, u64)> = entries.into_iter().zip(0..).collect();
-        ranked.sort_by_key(|(e, _)| e.access());
-        ranked
+        let ranked = self.ranked();
+        let mut by_creation: Vec<(usize, (time::OffsetDateTime, u64))> = ranked
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i, (r.cookie.creation_time, r.creation_seq)))
+            .collect();
+        by_creation.sort_by_key(|&(_, key)| key);
+        let mut rank: Vec<(usize, u64)> = by_creation
             .into_iter()
-            .map(|(e, rank)| (&e.cookie, rank))
+            .zip(0..)
+            .map(|((i, _), n)| (i, n))
+            .collect();
+        rank.sort_unstable();
+        let rank = rank.into_iter().map(|(_, n)| n);
+        ranked
+            .iter()
+            .zip(rank)
+            .map(|(r, n)| (r.cookie, n))
             .collect()
-    }
-
-    /// Rebuilds the state from [`Jar::replica_entries`] of a jar with the
-    /// same configuration, into an empty jar: inserted least recently used
-    /// first, with their creation ranks, and the clock moved past every
-    /// rank so that later cookies are created after them.
-    pub(crate) fn insert_replica_entries(&mut self, entries: Vec<(Cookie, u64)>) {
-        let n = entries.len();
-        for (cookie, rank) in entries {
-            // No instant is expired at the epoch: a snapshot keeps what its
-            // source still held, expired or not.
-            let _ = self.insert_admitted(cookie, Some(rank), OffsetDateTime::UNIX_EPOCH);
-        }
-        let clock = self.reserve_creation_seqs(0);
-        if (clock as usize) < n {
-            self.reserve_creation_seqs(n - clock as usize);
-        }
     }
 }
 

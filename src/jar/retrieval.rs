@@ -149,7 +149,7 @@ impl Jar {
         let mut bytes = 0;
         for (id, e) in self.store.bucket_entries(key) {
             let c = &e.cookie;
-            if self.exclusion(c, request, context, now).is_none() {
+            if self.exclusion(c, request, &context, now).is_none() {
                 bytes += c.name.len() + c.value.len() + 3;
                 sent.push(SortKey::new(id, e));
             }
@@ -272,7 +272,7 @@ impl Jar {
         let mut sent: Vec<(Id, &store::Entry)> = self
             .store
             .bucket_entries(key)
-            .filter(|(_, e)| self.exclusion(&e.cookie, request, context, now).is_none())
+            .filter(|(_, e)| self.exclusion(&e.cookie, request, &context, now).is_none())
             .collect();
         sent.sort_by(|(_, a), (_, b)| {
             b.cookie
@@ -292,7 +292,7 @@ impl Jar {
         &self,
         c: &Cookie,
         request: &Request<'_>,
-        context: RequestContext,
+        context: &RequestContext,
         now: OffsetDateTime,
     ) -> Option<Exclusion> {
         if c.host_only && *c.domain != *request.host {
@@ -322,7 +322,7 @@ impl Jar {
         if c.is_expired_at(now) {
             return Some(Exclusion::Expired);
         }
-        if c.partition_key.is_some() && !self.in_partition(c, request, &context) {
+        if c.partition_key.is_some() && !self.in_partition(c, request, context) {
             return Some(Exclusion::OtherPartition);
         }
         // RFC 6265bis section 5.8.3 step 1: SameSite. "Default" is sent like
@@ -397,7 +397,7 @@ impl Jar {
             .store
             .bucket_entries(key)
             .filter_map(|(id, e)| {
-                let exclusion = match self.exclusion(&e.cookie, &request, context, now) {
+                let exclusion = match self.exclusion(&e.cookie, &request, &context, now) {
                     Some(exclusion) => exclusion,
                     None if left_out.binary_search(&id).is_ok() => Exclusion::HeaderFull,
                     None => return None,

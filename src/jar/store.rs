@@ -404,7 +404,7 @@ impl Store {
     /// current tick is at least its recorded tick, which is at least this
     /// one's. Each stale record is corrected once, so the cost is amortized
     /// O(log n), and lookups never touch the set.
-    fn lru_victim(&mut self) -> Option<Id> {
+    pub(crate) fn lru_victim(&mut self) -> Option<Id> {
         while let Some((recorded, id)) = self.recency.pop_first() {
             let Some(entry) = self
                 .slots

@@ -26,10 +26,12 @@ With --har DIR, the scenarios whose id starts with `har/` are also written
 as HAR 1.2 files (DIR/NAME.har), built from the DevTools Network events.
 """
 
+import ctypes
 import email.utils
 import json
 import os
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -116,6 +118,12 @@ class DevTools:
         def fds():
             os.dup2(to_chrome_r, 3)
             os.dup2(from_chrome_w, 4)
+            # Linux: Chromium ends with this process, even if it is killed
+            # (the test's timeout), so that no browser outlives the test.
+            try:
+                ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+            except (OSError, AttributeError):
+                pass
 
         self.profile = tempfile.mkdtemp(prefix="cookiejar-chromium-")
         self.proc = subprocess.Popen(

@@ -5,6 +5,7 @@
 #![cfg(feature = "redis")]
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod conformance;
 mod server;
 mod workers;
 

@@ -62,6 +62,14 @@ fn worker_process() {
             Err(_) => std::thread::sleep(Duration::from_millis(50)),
         }
     };
+    if std::env::var_os("FLEET_UNTIL_KILLED").is_some() {
+        // Stores one cookie per site, in order, until the parent kills it.
+        std::fs::write(dir.join(format!("started-{id}")), "").unwrap();
+        for op in 0.. {
+            let site = url(&format!("https://s{op}.example/"));
+            let _ = jar.set_cookie_at(&site, &format!("k{op}=v"), NOW);
+        }
+    }
     let sites = sites();
     let (mut stored, mut retries) = (0, 0);
     for op in 0..OPS {
@@ -208,4 +216,49 @@ fn a_replica_that_joins_late_converges() {
     run_fleet(&mut server, "late-join", 3, 1, |_| {
         std::thread::sleep(Duration::from_millis(300));
     });
+}
+
+#[test]
+fn a_writer_killed_mid_write_leaves_no_torn_state() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "workers::worker_process",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("FLEET_WORKER", "0")
+        .env("FLEET_REDIS", server.url())
+        .env("FLEET_JAR", "killed")
+        .env("FLEET_DIR", dir.path())
+        .env("FLEET_UNTIL_KILLED", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_for(&dir.path().join("started-0"), Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().unwrap(); // SIGKILL, wherever it is
+    child.wait().unwrap();
+    // Every entry in Redis is whole: a new replica reads them all, and
+    // holds the stores in order with no gap.
+    let jar = open(&server.url(), "killed").unwrap();
+    let replica = jar.read();
+    let mut ops: Vec<u64> = replica
+        .iter()
+        .map(|c| c.name()[1..].parse().unwrap())
+        .collect();
+    ops.sort_unstable();
+    assert!(
+        ops.len() > 10,
+        "the writer stored for a while: {}",
+        ops.len()
+    );
+    assert!(
+        ops.iter().copied().eq(0..ops.len() as u64),
+        "a gap in {ops:?}"
+    );
 }

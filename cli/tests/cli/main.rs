@@ -2,6 +2,8 @@
 // Test code: unwrap is the assertion.
 #![allow(clippy::unwrap_used)]
 
+#[cfg(feature = "redis")]
+mod fleet;
 mod har;
 mod helpers;
 #[cfg(feature = "browser")]

@@ -1,0 +1,343 @@
+//! The shards behind `SharedJar`: one jar per shard, each behind its own
+//! lock on its own cache line, cookies filed by registrable domain.
+//!
+//! Why: with one lock, every lookup of every thread writes the same lock
+//! word (the reader count), and the jar's recency clock, so a second core
+//! makes lookups slower. A registrable domain is what RFC 6265 section
+//! 5.4 step 1 reads for one request and what the per-domain limit counts
+//! (section 5.3 step 12), so both stay inside one shard; threads working on
+//! different sites take different locks and advance different clocks.
+//!
+//! The jar-wide limit spans shards: a counter says when a store took the
+//! jar over it, and only then are all shards locked (in index order, so
+//! two such stores cannot deadlock) to evict expired cookies first and then
+//! the least recently used cookie of the whole jar. Each shard's candidate
+//! is its own least recently used cookie (its recency ticks are exact
+//! within it); across shards the candidates compare by last-access time,
+//! which is what RFC 6265 section 5.3 step 12 orders by. Two sites' cookies
+//! last used in the same nanosecond may then go in another order than one
+//! lock would have chosen; the counts are exact after every call.
+
+use crate::cookie::Cookie;
+use crate::jar::{Jar, Rejection, RequestContext, Stored};
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use time::OffsetDateTime;
+use url::Url;
+
+/// A shard's lock on a cache line of its own (two lines: adjacent-line
+/// prefetchers pair them), so that locking one shard never slows another.
+#[derive(Debug)]
+#[repr(align(128))]
+struct Padded(RwLock<Jar>);
+
+#[derive(Debug)]
+pub(crate) struct Shards {
+    shards: Box<[Padded]>,
+    /// Copies of an empty jar with the shards' rules and list, to compute
+    /// the key of a request or a cookie before choosing its shard. One per
+    /// thread slot, so that threads do not share a lock word for it; all
+    /// are replaced together when the list changes (`WholeJar`).
+    routers: Box<[Padded]>,
+    /// The jar-wide limit (each shard's own is unlimited).
+    max_cookies: usize,
+    /// Cookies in all shards, kept up to date by every change; exact
+    /// whenever no change is under way.
+    total: AtomicIsize,
+}
+
+/// How many shards for this machine: four per core, a power of two, at
+/// least 8 and at most 256 (more only costs memory: an empty shard is a
+/// few hundred bytes).
+fn shard_count() -> usize {
+    let cores = std::thread::available_parallelism().map_or(4, |n| n.get());
+    (cores * 4).next_power_of_two().clamp(8, 256)
+}
+
+fn lock_read(shard: &Padded) -> RwLockReadGuard<'_, Jar> {
+    shard.0.read().unwrap_or_else(PoisonError::into_inner)
+}
+
+fn lock_write(shard: &Padded) -> RwLockWriteGuard<'_, Jar> {
+    shard.0.write().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Shards {
+    /// `jar`'s cookies spread over the shards.
+    pub(crate) fn new(jar: Jar) -> Shards {
+        let max_cookies = jar.limits().max_cookies;
+        let template = jar.empty_like().with_max_cookies(usize::MAX);
+        let count = shard_count();
+        let shards = Shards {
+            shards: (0..count)
+                .map(|_| Padded(RwLock::new(template.empty_like())))
+                .collect(),
+            routers: (0..count)
+                .map(|_| Padded(RwLock::new(template.empty_like())))
+                .collect(),
+            max_cookies,
+            total: AtomicIsize::new(0),
+        };
+        let mut guards = shards.lock_all();
+        shards.split(&mut guards, &jar);
+        drop(guards);
+        shards
+    }
+
+    fn index(&self, key: &str) -> usize {
+        let mut hasher = DefaultHasher::new();
+        key.hash(&mut hasher);
+        (hasher.finish() as usize) & (self.shards.len() - 1)
+    }
+
+    fn shard(&self, key: &str) -> &Padded {
+        pick(&self.shards, self.index(key))
+    }
+
+    /// This thread's router.
+    fn router(&self) -> RwLockReadGuard<'_, Jar> {
+        thread_local! {
+            static SLOT: usize = {
+                static NEXT: AtomicUsize = AtomicUsize::new(0);
+                NEXT.fetch_add(1, Ordering::Relaxed)
+            };
+        }
+        let slot = SLOT.with(|slot| *slot);
+        lock_read(pick(&self.routers, slot % self.routers.len()))
+    }
+
+    /// Every shard, write-locked in index order.
+    fn lock_all(&self) -> Vec<RwLockWriteGuard<'_, Jar>> {
+        self.shards.iter().map(lock_write).collect()
+    }
+
+    /// A read lock on the shard that answers lookups for `url`.
+    pub(crate) fn for_lookup(&self, url: &Url) -> RwLockReadGuard<'_, Jar> {
+        let key = self.router().lookup_key(url);
+        lock_read(self.shard(key.as_deref().unwrap_or_default()))
+    }
+
+    /// Stores one `Set-Cookie` in the shard of the bucket its cookie is
+    /// filed under, then enforces the jar-wide limit.
+    pub(crate) fn set_cookie_with(
+        &self,
+        url: &Url,
+        set_cookie: &str,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        let router = self.router();
+        let (shard, created) = match router.stores_cookie_lists() {
+            true => (
+                self.shard(&router.lookup_key(url).unwrap_or_default()),
+                None,
+            ),
+            false => {
+                let (cookie, key) = router.create_for_store(url, set_cookie, context, now)?;
+                (self.shard(&key), Some((cookie, key)))
+            }
+        };
+        drop(router);
+        let (result, over) = {
+            let mut jar = lock_write(shard);
+            let before = jar.len() as isize;
+            let result = match created {
+                Some((cookie, key)) => jar.store_created(cookie, &key, url, context, now),
+                None => jar.set_cookie_with(url, set_cookie, context, now),
+            };
+            let delta = jar.len() as isize - before;
+            let total = self.total.fetch_add(delta, Ordering::Relaxed) + delta;
+            (result, total > self.max_cookies as isize)
+        };
+        if !over {
+            return result;
+        }
+        let mut guards = self.lock_all();
+        let evicted = self.enforce_total(&mut guards, now);
+        Ok(match result? {
+            Stored::Inserted { evicted: e } => Stored::Inserted {
+                evicted: e + evicted,
+            },
+            Stored::Replaced { evicted: e } => Stored::Replaced {
+                evicted: e + evicted,
+            },
+            other => other,
+        })
+    }
+
+    /// RFC 6265 section 5.3 step 12 for the whole jar, with every shard
+    /// locked: expired cookies first, then the least recently used.
+    /// Returns how many were evicted.
+    fn enforce_total(
+        &self,
+        guards: &mut [RwLockWriteGuard<'_, Jar>],
+        now: OffsetDateTime,
+    ) -> usize {
+        let len =
+            |guards: &[RwLockWriteGuard<'_, Jar>]| guards.iter().map(|j| j.len()).sum::<usize>();
+        let before = len(guards);
+        if before > self.max_cookies {
+            for jar in guards.iter_mut() {
+                jar.purge_expired_at(now);
+            }
+        }
+        let mut total = len(guards);
+        while total > self.max_cookies {
+            let oldest = guards
+                .iter_mut()
+                .enumerate()
+                .filter_map(|(i, jar)| Some((jar.lru_candidate()?, i)))
+                .min();
+            let Some(jar) = oldest.and_then(|(_, i)| guards.get_mut(i)) else {
+                break;
+            };
+            if !jar.evict_lru() {
+                break;
+            }
+            total -= 1;
+        }
+        self.total.store(total as isize, Ordering::Relaxed);
+        before - total
+    }
+
+    /// The whole jar as one [`Jar`], for a caller that needs all of it:
+    /// a copy (O(n)), with the relative orders of the shards kept.
+    pub(crate) fn assemble(&self) -> Jar {
+        let guards: Vec<_> = self.shards.iter().map(lock_read).collect();
+        let jars: Vec<&Jar> = guards.iter().map(|g| &**g).collect();
+        merge(&jars, self.max_cookies)
+    }
+
+    /// Every shard locked, and the whole jar assembled for changes; the
+    /// changes go back into the shards when the guard is dropped.
+    pub(crate) fn write(&self) -> WholeJar<'_> {
+        let guards = self.lock_all();
+        let jars: Vec<&Jar> = guards.iter().map(|g| &**g).collect();
+        let jar = merge(&jars, self.max_cookies);
+        WholeJar {
+            shards: self,
+            guards,
+            jar,
+        }
+    }
+
+    /// Files `jar`'s cookies into the (locked) shards, replacing theirs.
+    fn split(&self, guards: &mut [RwLockWriteGuard<'_, Jar>], jar: &Jar) {
+        let ranked = jar.ranked();
+        let mut by_creation: Vec<(usize, (OffsetDateTime, u64))> = ranked
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i, (r.cookie.creation_time, r.creation_seq)))
+            .collect();
+        by_creation.sort_by_key(|&(_, key)| key);
+        let mut rank: Vec<(usize, u64)> = by_creation
+            .into_iter()
+            .zip(0..)
+            .map(|((i, _), n)| (i, n))
+            .collect();
+        rank.sort_unstable();
+        let mut per_shard: Vec<Vec<(Cookie, u64)>> = guards.iter().map(|_| Vec::new()).collect();
+        for (r, (_, n)) in ranked.iter().zip(rank) {
+            if let Some(list) = per_shard.get_mut(self.index(r.key)) {
+                list.push((r.cookie.clone(), n));
+            }
+        }
+        let template = jar.empty_like().with_max_cookies(usize::MAX);
+        for (guard, list) in guards.iter_mut().zip(per_shard) {
+            let mut shard = template.empty_like();
+            shard.insert_ranked(list);
+            **guard = shard;
+        }
+        // The list may have changed (`Jar::set_public_suffix_list`).
+        for router in self.routers.iter() {
+            *lock_write(router) = template.empty_like();
+        }
+        self.total.store(jar.len() as isize, Ordering::Relaxed);
+    }
+}
+
+/// `list[index]`; `index` is below the length wherever this is called
+/// (masked by a power of two, or taken modulo the length).
+fn pick(list: &[Padded], index: usize) -> &Padded {
+    #[allow(clippy::indexing_slicing)] // see above; the lists are never empty
+    &list[index % list.len()]
+}
+
+/// One jar holding the cookies of `shards` with the jar-wide limit: the
+/// shards' lists merged so that each shard's creation and recency orders
+/// are kept; across shards, by creation time and by last-access time.
+fn merge(shards: &[&Jar], max_cookies: usize) -> Jar {
+    let Some(first) = shards.first() else {
+        return Jar::new();
+    };
+    let lists: Vec<_> = shards.iter().map(|j| j.ranked()).collect();
+    // Creation ranks: by creation time, then shard, then the shard's order.
+    let mut creation: Vec<(OffsetDateTime, usize, u64, usize)> = Vec::new();
+    for (s, list) in lists.iter().enumerate() {
+        for (i, r) in list.iter().enumerate() {
+            creation.push((r.cookie.creation_time, s, r.creation_seq, i));
+        }
+    }
+    creation.sort_unstable();
+    let mut rank: Vec<Vec<u64>> = lists.iter().map(|l| vec![0; l.len()]).collect();
+    for (n, &(_, s, _, i)) in creation.iter().enumerate() {
+        if let Some(slot) = rank.get_mut(s).and_then(|r| r.get_mut(i)) {
+            *slot = n as u64;
+        }
+    }
+    // Recency: a merge of the shards' lists (each least recently used
+    // first) by last-access time, which keeps each shard's own order.
+    let mut heads = vec![0usize; lists.len()];
+    let mut merged = Vec::with_capacity(creation.len());
+    loop {
+        let next = lists
+            .iter()
+            .zip(&heads)
+            .enumerate()
+            .filter_map(|(s, (list, &h))| Some((list.get(h)?.cookie.last_access_time(), s)))
+            .min();
+        let Some((_, s)) = next else { break };
+        let (Some(list), Some(head)) = (lists.get(s), heads.get_mut(s)) else {
+            break;
+        };
+        if let (Some(r), Some(n)) = (list.get(*head), rank.get(s).and_then(|r| r.get(*head))) {
+            merged.push((r.cookie.clone(), *n));
+        }
+        *head += 1;
+    }
+    let mut jar = first.empty_like().with_max_cookies(max_cookies);
+    jar.insert_ranked(merged);
+    jar
+}
+
+/// [`SharedJar::write`](crate::SharedJar::write)'s guard: the whole jar,
+/// assembled from every shard, all of them locked until the guard is
+/// dropped; then its cookies go back into the shards.
+#[derive(Debug)]
+pub struct WholeJar<'s> {
+    shards: &'s Shards,
+    guards: Vec<RwLockWriteGuard<'s, Jar>>,
+    jar: Jar,
+}
+
+impl Deref for WholeJar<'_> {
+    type Target = Jar;
+
+    fn deref(&self) -> &Jar {
+        &self.jar
+    }
+}
+
+impl DerefMut for WholeJar<'_> {
+    fn deref_mut(&mut self) -> &mut Jar {
+        &mut self.jar
+    }
+}
+
+impl Drop for WholeJar<'_> {
+    fn drop(&mut self) {
+        self.shards.split(&mut self.guards, &self.jar);
+    }
+}
