@@ -99,7 +99,7 @@ pub(crate) fn domain_match_known(string: &str, string_is_ip: bool, domain: &str)
 /// IPv4 literal ends in a digit, an IPv6 one holds a colon.
 pub(crate) fn is_ip_literal(host: &str) -> bool {
     let bytes = host.as_bytes();
-    let maybe = bytes.last().is_some_and(u8::is_ascii_digit) || bytes.iter().any(|&b| b == b':');
+    let maybe = bytes.last().is_some_and(u8::is_ascii_digit) || bytes.contains(&b':');
     maybe && is_ip(host)
 }
 
