@@ -148,8 +148,13 @@ impl Shards {
                 None => jar.set_cookie_with(url, set_cookie, context, now),
             };
             let delta = jar.len() as isize - before;
-            let total = self.total.fetch_add(delta, Ordering::Relaxed) + delta;
-            (result, total > self.max_cookies as isize)
+            // A replacement (the common store) leaves the shared counter's
+            // cache line alone.
+            let total = match delta {
+                0 => self.total.load(Ordering::Relaxed),
+                _ => self.total.fetch_add(delta, Ordering::Relaxed) + delta,
+            };
+            (result, delta > 0 && total > self.max_cookies as isize)
         };
         if !over {
             return result;

@@ -284,7 +284,37 @@ fn identity(c: &cookiejar::Cookie) -> CookieIdentity {
         domain: c.domain().to_owned(),
         path: c.path().to_owned(),
         host_only: c.host_only(),
+        partition_key: c.partition_key().map(str::to_owned),
     }
+}
+
+#[test]
+fn partitioned_cookies_under_two_sites_are_two_identities() {
+    let log = Arc::new(ChangeLog::new(16));
+    let mut jar = Jar::builder().on_change(log.clone()).build();
+    let widget = url("https://widget.example/");
+    for top in ["https://news.example/", "https://shop.example/"] {
+        let top = url(top);
+        let context = cookiejar::RequestContext::default().top_level(&top);
+        jar.set_cookie_with(&widget, "w=1; Secure; Partitioned", context, NOW)
+            .unwrap();
+    }
+    let records = log.take();
+    let keys: Vec<_> = records
+        .iter()
+        .map(|r| (r.kind, r.identity.partition_key.clone()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            (ChangeKind::Added, Some("https://news.example".to_owned())),
+            (ChangeKind::Added, Some("https://shop.example".to_owned())),
+        ]
+    );
+    assert_ne!(records[0].identity, records[1].identity);
+    assert!(records[0]
+        .to_string()
+        .contains("partitioned under https://news.example"));
 }
 
 proptest! {

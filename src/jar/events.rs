@@ -96,12 +96,19 @@ pub struct CookieIdentity {
     pub path: String,
     /// The host-only-flag.
     pub host_only: bool,
+    /// The top-level site a partitioned cookie (CHIPS) is kept under:
+    /// the same name, domain and path under two sites are two cookies.
+    pub partition_key: Option<String>,
 }
 
 impl fmt::Display for CookieIdentity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let dot = if self.host_only { "" } else { "." };
-        write!(f, "{:?} for {dot}{}{}", self.name, self.domain, self.path)
+        write!(f, "{:?} for {dot}{}{}", self.name, self.domain, self.path)?;
+        match &self.partition_key {
+            Some(site) => write!(f, " partitioned under {site}"),
+            None => Ok(()),
+        }
     }
 }
 
@@ -126,6 +133,7 @@ impl Change<'_> {
             domain: self.cookie.domain().to_owned(),
             path: self.cookie.path().to_owned(),
             host_only: self.cookie.host_only(),
+            partition_key: self.cookie.partition_key().map(str::to_owned),
         }
     }
 

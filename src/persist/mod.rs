@@ -129,11 +129,14 @@ pub struct SaveReport {
     pub session_skipped: usize,
     /// Expired cookies left out.
     pub expired_skipped: usize,
-    /// Cookies the format cannot represent (a TAB in a `cookies.txt` field).
+    /// Cookies the format cannot represent, left out: in `cookies.txt`, a
+    /// TAB or line break in a field, or a partition key (CHIPS; written
+    /// without it, the cookie would be sent under every top-level site).
     pub unrepresentable: usize,
     /// Written cookies whose `SameSite` the format dropped (`cookies.txt`).
     pub same_site_lost: usize,
-    /// Written cookies whose `Partitioned` flag the format dropped.
+    /// Written cookies whose `Partitioned` flag the format dropped (kept as
+    /// a flag without a partition key, as `Profile::Rfc6265` does).
     pub partitioned_lost: usize,
     /// Written cookies whose expiry lost its fraction of a second.
     pub subsecond_expiry_lost: usize,

@@ -33,8 +33,8 @@ use time::OffsetDateTime;
 const MAGIC: &str = "# Netscape HTTP Cookie File";
 const HTTP_ONLY_PREFIX: &str = "#HttpOnly_";
 
-/// Writes the cookies; a cookie with a TAB or line break in a field cannot
-/// be represented and is counted, not written.
+/// Writes the cookies; a cookie with a TAB or line break in a field, or
+/// with a partition key, cannot be represented and is counted, not written.
 pub(crate) fn write(cookies: &[&Cookie], options: SaveOptions, report: &mut SaveReport) -> String {
     let eol = match options.line_ending {
         LineEnding::Lf => "\n",
@@ -43,7 +43,10 @@ pub(crate) fn write(cookies: &[&Cookie], options: SaveOptions, report: &mut Save
     let mut out = format!("{MAGIC}{eol}# Written by cookiejar. Edit at your own risk.{eol}{eol}");
     for c in cookies {
         let fields = [c.name(), c.value(), c.domain(), c.path()];
-        if fields.iter().any(|f| f.contains(['\t', '\n', '\r'])) {
+        // A partitioned cookie written without its key would load back
+        // unpartitioned and be sent under every top-level site (CHIPS):
+        // leaving it out is the safe loss.
+        if fields.iter().any(|f| f.contains(['\t', '\n', '\r'])) || c.partition_key().is_some() {
             report.unrepresentable += 1;
             continue;
         }
