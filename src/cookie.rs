@@ -88,6 +88,7 @@ pub(crate) enum Priority {
 
 impl Priority {
     /// The attribute value, as the JSON file writes it.
+    #[cfg(feature = "json")]
     pub(crate) fn as_str(self) -> &'static str {
         match self {
             Priority::Low => "Low",

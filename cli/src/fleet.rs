@@ -76,8 +76,10 @@ pub(crate) fn store(
             let name = row["name"].as_str().unwrap_or_default();
             let outcome = row["outcome"].as_str().unwrap_or_default();
             match row["reason"].as_str() {
-                Some(reason) => println!("{}: {outcome} ({reason})", crate::escape::text(name)),
-                None => println!("{}: {outcome}", crate::escape::text(name)),
+                Some(reason) => {
+                    crate::output::say!("{}: {outcome} ({reason})", crate::escape::text(name))
+                }
+                None => crate::output::say!("{}: {outcome}", crate::escape::text(name)),
             }
         }
     }

@@ -359,7 +359,7 @@ pub(crate) fn run(replay: &Replay<'_>) -> Result<u8, Failure> {
         }));
     } else {
         for (index, r, diffs) in rows.iter().filter(|(_, _, d)| !d.is_empty()) {
-            println!(
+            crate::output::say!(
                 "#{index} {} {}",
                 r.method,
                 crate::escape::text(r.url.as_str())
@@ -371,7 +371,7 @@ pub(crate) fn run(replay: &Replay<'_>) -> Result<u8, Failure> {
                     "value" => "~ value differs:",
                     _ => "~",
                 };
-                println!(
+                crate::output::say!(
                     "  {sign} {} [{}] {}",
                     crate::escape::text(&d.name),
                     d.code,
@@ -379,7 +379,7 @@ pub(crate) fn run(replay: &Replay<'_>) -> Result<u8, Failure> {
                 );
             }
         }
-        println!("{summary}");
+        crate::output::say!("{summary}");
     }
     Ok(u8::from(agreeing != rows.len()))
 }

@@ -126,7 +126,7 @@ pub(crate) fn run(c: &Import<'_>, now: OffsetDateTime) -> Result<u8, Failure> {
             count(saved.session_skipped, "session cookie")
         ));
     }
-    println!(
+    crate::output::say!(
         "imported {} from {}; wrote {} to {}",
         count(report.imported, "cookie"),
         crate::escape::text(&report.database.display().to_string()),

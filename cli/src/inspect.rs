@@ -40,7 +40,7 @@ pub(crate) fn parse(as_json: bool, headers: &[String]) -> u8 {
     }
     for (i, row) in rows.iter().enumerate() {
         if i > 0 {
-            println!();
+            crate::output::say!();
         }
         let Some(fields) = row.as_object() else {
             continue;
@@ -52,7 +52,7 @@ pub(crate) fn parse(as_json: bool, headers: &[String]) -> u8 {
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            println!("{key:<16} {}", crate::escape::text(&shown));
+            crate::output::say!("{key:<16} {}", crate::escape::text(&shown));
         }
     }
     u8::from(refused)
@@ -78,7 +78,7 @@ pub(crate) fn print_header(as_json: bool, jar: &Jar, url: &Url, now: OffsetDateT
     let header = jar.cookie_header_at(url, now);
     match &header {
         Some(h) if as_json => output::json(&json!({"cookie": h})),
-        Some(h) => println!("{}", crate::escape::text(h)),
+        Some(h) => crate::output::say!("{}", crate::escape::text(h)),
         None if as_json => output::json(&json!({"cookie": null})),
         None => {}
     }
@@ -123,7 +123,7 @@ pub(crate) fn print_explain(
             .collect();
         output::json(&Value::Array(rows));
     } else if explained.is_empty() {
-        println!(
+        crate::output::say!(
             "no cookie in the jar concerns {}",
             crate::escape::text(url.as_str())
         );
@@ -237,7 +237,7 @@ pub(crate) fn print_list(as_json: bool, show_values: bool, jar: &Jar, load: Valu
             if expired == 1 { "it" } else { "them" }
         );
     }
-    println!("{total}");
+    crate::output::say!("{total}");
 }
 
 fn sorted(jar: &Jar) -> Vec<&cookiejar::Cookie> {

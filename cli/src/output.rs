@@ -3,6 +3,33 @@
 
 use crate::escape;
 use serde_json::Value;
+use std::io::Write as _;
+
+/// `println!` for the answer on stdout. A reader that went away
+/// (`cookiejar list | head`) ends the command quietly with exit code 0,
+/// as `head` expects of the writer before it; `println!` would panic.
+/// Any other write error is reported and exits with code 3 (a file error).
+macro_rules! say {
+    () => {
+        $crate::output::write_line(format_args!(""))
+    };
+    ($($arg:tt)*) => {
+        $crate::output::write_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use say;
+
+/// What [`say!`] calls.
+pub(crate) fn write_line(line: std::fmt::Arguments<'_>) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{line}").and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        note(&format!("cannot write the output: {e}"));
+        std::process::exit(3);
+    }
+}
 
 /// `1 cookie`, `2 cookies`: `noun` is the singular, the plural adds `s`
 /// to its last word.
@@ -39,7 +66,7 @@ pub(crate) fn note(message: &str) {
 
 /// One JSON document on stdout, on one line.
 pub(crate) fn json(value: &Value) {
-    println!("{}", escape::json(value));
+    crate::output::say!("{}", escape::json(value));
 }
 
 /// Columns padded to the widest cell; every cell escaped.
@@ -60,7 +87,7 @@ pub(crate) fn table<const N: usize>(header: &[&str; N], rows: &[[String; N]]) {
             .zip(widths)
             .map(|(c, w)| format!("{c:<w$}"))
             .collect();
-        println!("{}", padded.join("  ").trim_end());
+        crate::output::say!("{}", padded.join("  ").trim_end());
     };
     line(header.to_vec());
     for row in &rows {

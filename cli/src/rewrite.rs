@@ -88,7 +88,7 @@ pub(crate) fn convert(c: &Convert<'_>, now: OffsetDateTime) -> Result<u8, Failur
             "load": file.load_json(),
         }));
     } else {
-        println!(
+        crate::output::say!(
             "wrote {} to {}",
             count(written.keys.len(), "cookie"),
             crate::escape::text(&c.output.display().to_string())
@@ -126,7 +126,7 @@ pub(crate) fn purge(
             "load": file.load_json(),
         }));
     } else {
-        println!(
+        crate::output::say!(
             "{} removed, {} kept{}",
             count(removed, "expired cookie"),
             kept.unwrap_or(jar.len()),

@@ -147,7 +147,7 @@ pub(crate) fn run(request: &Request<'_>, now: OffsetDateTime) -> Result<u8, Fail
         }));
     } else {
         for r in &rows {
-            println!("{}", crate::escape::text(&row_text(r, request.show_values)));
+            crate::output::say!("{}", crate::escape::text(&row_text(r, request.show_values)));
         }
     }
     Ok(u8::from(rows.iter().any(|r| r.outcome.is_negative())))

@@ -109,6 +109,7 @@ impl Jar {
 
     /// The registrable domain (eTLD+1) of `host` under the jar's public
     /// suffix list: the site an import summarizes and filters by.
+    #[cfg(feature = "browser")]
     pub(crate) fn site_of<'a>(&self, host: &'a str) -> &'a str {
         host::registrable_domain(self.psl.as_ref(), host)
     }

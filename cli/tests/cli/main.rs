@@ -436,3 +436,19 @@ fn psl_flag_and_version_name_the_public_suffix_list() {
         .code(3)
         .stderr(predicates::str::contains("public suffix list"));
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    // `cookiejar list | head -0`: the pipe is closed before the first line.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("cookiejar"))
+        .args(["list", "--jar", SAMPLE])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}
