@@ -109,18 +109,16 @@ pub(crate) fn round_trip(jar: &Jar, format: Format, now: OffsetDateTime) {
         .load_text_at(&saved, format, LoadOptions::default(), now)
         .expect("our own output loads");
     let representable = jar.iter().filter(|c| !c.is_expired_at(now)).filter(|c| {
+        // cookies.txt holds neither a TAB or line break in a field nor a
+        // partition key (CHIPS): such cookies are left out.
         format == Format::Json
-            || ![c.name(), c.value(), c.domain(), c.path()]
+            || !([c.name(), c.value(), c.domain(), c.path()]
                 .iter()
                 .any(|f| f.contains(['\t', '\r', '\n']))
+                || c.partition_key().is_some())
     });
-    let mut want = identities(representable);
+    let want = identities(representable);
     assert_eq!(want.len() + report.unrepresentable, jar.len());
-    if format == Format::Netscape {
-        // cookies.txt has no partition key: cookies of one identity in
-        // several partitions (CHIPS) load back as one.
-        want.dedup();
-    }
     assert_eq!(identities(again.iter()), want, "{format:?} round trip");
 }
 
