@@ -73,6 +73,12 @@ fn worker_process() {
     let sites = sites();
     let (mut stored, mut retries) = (0, 0);
     for op in 0..OPS {
+        if op == OPS / 4 && std::env::var_os("FLEET_PAUSE").is_some() {
+            // The parent kills Redis while every worker waits here, so
+            // the next store meets a dead server, however fast the stores.
+            std::fs::write(dir.join(format!("paused-{id}")), "").unwrap();
+            wait_for(&dir.join("go"), Duration::from_secs(60));
+        }
         let site = &sites[op % SITES];
         let header = match op % 3 {
             2 => format!(
@@ -108,8 +114,12 @@ fn worker_process() {
     std::fs::write(dir.join(format!("dump-{id}")), dump(&jar.read(), &sites)).unwrap();
 }
 
-fn spawn_worker(server: &RedisServer, name: &str, dir: &Path, id: usize) -> Child {
-    Command::new(std::env::current_exe().unwrap())
+fn spawn_worker(server: &RedisServer, name: &str, dir: &Path, id: usize, pause: bool) -> Child {
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    if pause {
+        command.env("FLEET_PAUSE", "1");
+    }
+    command
         .args([
             "workers::worker_process",
             "--exact",
@@ -127,21 +137,24 @@ fn spawn_worker(server: &RedisServer, name: &str, dir: &Path, id: usize) -> Chil
 
 /// Runs `workers` processes (the last `late` of them started after the
 /// others are half done), calls `during` while they work, and checks the
-/// outcome. Returns the workers' retry count.
+/// outcome. With `pause`, every worker stops a quarter of the way and
+/// waits for a `go` file in the directory `during` is given. Returns the
+/// workers' retry count.
 fn run_fleet(
     server: &mut RedisServer,
     name: &str,
     workers: usize,
     late: usize,
-    during: impl FnOnce(&mut RedisServer),
+    pause: bool,
+    during: impl FnOnce(&mut RedisServer, &Path),
 ) -> usize {
     let dir = tempfile::tempdir().unwrap();
     let mut children: Vec<Child> = (0..workers - late)
-        .map(|id| spawn_worker(server, name, dir.path(), id))
+        .map(|id| spawn_worker(server, name, dir.path(), id, pause))
         .collect();
-    during(server);
+    during(server, dir.path());
     for id in workers - late..workers {
-        children.push(spawn_worker(server, name, dir.path(), id));
+        children.push(spawn_worker(server, name, dir.path(), id, pause));
     }
     for id in 0..workers {
         wait_for(
@@ -188,7 +201,7 @@ fn processes_converge_and_lose_nothing() {
     let Some(mut server) = RedisServer::start() else {
         return;
     };
-    run_fleet(&mut server, "procs", 4, 0, |_| {});
+    run_fleet(&mut server, "procs", 4, 0, false, |_, _| {});
 }
 
 #[test]
@@ -196,9 +209,13 @@ fn processes_converge_through_a_redis_kill_and_restart() {
     let Some(mut server) = RedisServer::start() else {
         return;
     };
-    let retries = run_fleet(&mut server, "restart", 3, 0, |server| {
-        std::thread::sleep(Duration::from_millis(400));
+    let workers = 3;
+    let retries = run_fleet(&mut server, "restart", workers, 0, true, |server, dir| {
+        for id in 0..workers {
+            wait_for(&dir.join(format!("paused-{id}")), Duration::from_secs(60));
+        }
         server.kill();
+        std::fs::write(dir.join("go"), "").unwrap();
         std::thread::sleep(Duration::from_millis(500));
         server.restart();
     });
@@ -213,7 +230,7 @@ fn a_replica_that_joins_late_converges() {
     let Some(mut server) = RedisServer::start() else {
         return;
     };
-    run_fleet(&mut server, "late-join", 3, 1, |_| {
+    run_fleet(&mut server, "late-join", 3, 1, false, |_, _| {
         std::thread::sleep(Duration::from_millis(300));
     });
 }
