@@ -97,10 +97,11 @@ pub(crate) fn read(
     let copy = sqlite::open_copy(db)?;
     let present = sqlite::columns(&copy.connection, "cookies", db)?;
     if present.is_empty() {
-        return Err(unknown(db, "no table cookies"));
+        return Err(sqlite::unknown_schema(db, "no table cookies"));
     }
-    let query = sqlite::select("cookies", &present, COLUMNS, REQUIRED)
-        .map_err(|missing| unknown(db, &format!("cookies has no column {missing}")))?;
+    let query = sqlite::select("cookies", &present, COLUMNS, REQUIRED).map_err(|missing| {
+        sqlite::unknown_schema(db, &format!("cookies has no column {missing}"))
+    })?;
     // A database without `meta` is older than every version with hashes.
     let version = copy
         .connection
@@ -112,29 +113,15 @@ pub(crate) fn read(
         .unwrap_or(0);
     let keys = Keys::new(keyring_secret, version);
     let mut tally = Tally::default();
-    let mut statement = copy
-        .connection
-        .prepare(&query)
-        .map_err(|e| sqlite::sqlite_error(db, &e))?;
-    let mut rows = statement
-        .query([])
-        .map_err(|e| sqlite::sqlite_error(db, &e))?;
-    while let Some(row) = rows.next().map_err(|e| sqlite::sqlite_error(db, &e))? {
-        let row = Row(std::array::from_fn(|i| Field::read(row, i)));
+    sqlite::for_each_row(&copy, db, &query, |fields| {
+        let row = Row(fields);
         let id = row_id(&row);
         if intake.wants(&id) {
             let decoded = decode(&row, &id, &keys, &mut tally, intake.now());
             intake.take(id, decoded);
         }
-    }
+    })?;
     verdict(&tally, keyring_secret.is_some())
-}
-
-fn unknown(db: &Path, missing: &str) -> ImportError {
-    ImportError::new(ImportErrorKind::UnknownSchema {
-        path: db.to_path_buf(),
-        missing: missing.to_owned(),
-    })
 }
 
 /// After the rows: an error when the values could not be read at all, so

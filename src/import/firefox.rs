@@ -7,7 +7,7 @@
 
 use super::sqlite::{self, Field};
 use super::SkipReason;
-use super::{cookie, from_unix_micros, Decoded, ImportError, ImportErrorKind, Intake, RowId};
+use super::{cookie, from_unix_micros, Decoded, ImportError, Intake, RowId};
 use crate::parse::SameSite;
 use std::path::Path;
 use time::{Duration, OffsetDateTime};
@@ -49,33 +49,20 @@ pub(crate) fn read(db: &Path, intake: &mut Intake<'_>) -> Result<(), ImportError
     let copy = sqlite::open_copy(db)?;
     let present = sqlite::columns(&copy.connection, "moz_cookies", db)?;
     if present.is_empty() {
-        return Err(unknown(db, "no table moz_cookies"));
+        return Err(sqlite::unknown_schema(db, "no table moz_cookies"));
     }
-    let query = sqlite::select("moz_cookies", &present, COLUMNS, REQUIRED)
-        .map_err(|missing| unknown(db, &format!("moz_cookies has no column {missing}")))?;
-    let mut statement = copy
-        .connection
-        .prepare(&query)
-        .map_err(|e| sqlite::sqlite_error(db, &e))?;
-    let mut rows = statement
-        .query([])
-        .map_err(|e| sqlite::sqlite_error(db, &e))?;
-    while let Some(row) = rows.next().map_err(|e| sqlite::sqlite_error(db, &e))? {
-        let row = Row(std::array::from_fn(|i| Field::read(row, i)));
+    let query = sqlite::select("moz_cookies", &present, COLUMNS, REQUIRED).map_err(|missing| {
+        sqlite::unknown_schema(db, &format!("moz_cookies has no column {missing}"))
+    })?;
+    sqlite::for_each_row(&copy, db, &query, |fields| {
+        let row = Row(fields);
         let id = row_id(&row);
         if intake.wants(&id) {
             let decoded = decode(&row, &id, intake.now());
             intake.take(id, decoded);
         }
-    }
+    })?;
     Ok(())
-}
-
-fn unknown(db: &Path, missing: &str) -> ImportError {
-    ImportError::new(ImportErrorKind::UnknownSchema {
-        path: db.to_path_buf(),
-        missing: missing.to_owned(),
-    })
 }
 
 /// The row's name, host and path, lossily where they are not UTF-8 (the

@@ -42,6 +42,33 @@ fn io_error(path: &Path, e: std::io::Error) -> ImportError {
     })
 }
 
+/// Runs `query` on the copy and hands every row, its first `N` columns
+/// read, to `each`: the one row loop of both browsers' readers.
+pub(crate) fn for_each_row<const N: usize>(
+    copy: &Copy,
+    db: &Path,
+    query: &str,
+    mut each: impl FnMut([Field; N]),
+) -> Result<(), ImportError> {
+    let mut statement = copy
+        .connection
+        .prepare(query)
+        .map_err(|e| sqlite_error(db, &e))?;
+    let mut rows = statement.query([]).map_err(|e| sqlite_error(db, &e))?;
+    while let Some(row) = rows.next().map_err(|e| sqlite_error(db, &e))? {
+        each(std::array::from_fn(|i| Field::read(row, i)));
+    }
+    Ok(())
+}
+
+/// A database whose table or column the reader needs is missing.
+pub(crate) fn unknown_schema(db: &Path, missing: &str) -> ImportError {
+    ImportError::new(ImportErrorKind::UnknownSchema {
+        path: db.to_path_buf(),
+        missing: missing.to_owned(),
+    })
+}
+
 pub(crate) fn sqlite_error(path: &Path, e: &rusqlite::Error) -> ImportError {
     // rusqlite's messages name SQL and columns, never a row's values (no
     // value is ever bound into a query here).
