@@ -231,20 +231,9 @@ impl Shards {
     /// Files `jar`'s cookies into the (locked) shards, replacing theirs.
     fn split(&self, guards: &mut [RwLockWriteGuard<'_, Jar>], jar: &Jar) {
         let ranked = jar.ranked();
-        let mut by_creation: Vec<(usize, (OffsetDateTime, u64))> = ranked
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (i, (r.cookie.creation_time, r.creation_seq)))
-            .collect();
-        by_creation.sort_by_key(|&(_, key)| key);
-        let mut rank: Vec<(usize, u64)> = by_creation
-            .into_iter()
-            .zip(0..)
-            .map(|((i, _), n)| (i, n))
-            .collect();
-        rank.sort_unstable();
+        let rank = crate::jar::sharding::creation_ranks(&ranked);
         let mut per_shard: Vec<Vec<(Cookie, u64)>> = guards.iter().map(|_| Vec::new()).collect();
-        for (r, (_, n)) in ranked.iter().zip(rank) {
+        for (r, n) in ranked.iter().zip(rank) {
             if let Some(list) = per_shard.get_mut(self.index(r.key)) {
                 list.push((r.cookie.clone(), n));
             }

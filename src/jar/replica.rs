@@ -20,19 +20,7 @@ impl Jar {
     /// creation order (0 for the earliest).
     pub(crate) fn replica_entries(&self) -> Vec<(&Cookie, u64)> {
         let ranked = self.ranked();
-        let mut by_creation: Vec<(usize, (time::OffsetDateTime, u64))> = ranked
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (i, (r.cookie.creation_time, r.creation_seq)))
-            .collect();
-        by_creation.sort_by_key(|&(_, key)| key);
-        let mut rank: Vec<(usize, u64)> = by_creation
-            .into_iter()
-            .zip(0..)
-            .map(|((i, _), n)| (i, n))
-            .collect();
-        rank.sort_unstable();
-        let rank = rank.into_iter().map(|(_, n)| n);
+        let rank = super::sharding::creation_ranks(&ranked);
         ranked
             .iter()
             .zip(rank)

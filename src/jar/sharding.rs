@@ -159,3 +159,22 @@ impl Jar {
         self.profile == Profile::Rfc2109
     }
 }
+
+/// Each of `ranked`'s cookies' rank in creation order (0 for the
+/// earliest; RFC 6265 section 5.4 step 2's order), given in `ranked`'s
+/// order: what a shard or a replica needs to rebuild the same order.
+pub(crate) fn creation_ranks(ranked: &[Ranked<'_>]) -> Vec<u64> {
+    let mut by_creation: Vec<(usize, (OffsetDateTime, u64))> = ranked
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (i, (r.cookie.creation_time, r.creation_seq)))
+        .collect();
+    by_creation.sort_by_key(|&(_, key)| key);
+    let mut rank: Vec<(usize, u64)> = by_creation
+        .into_iter()
+        .zip(0..)
+        .map(|((i, _), n)| (i, n))
+        .collect();
+    rank.sort_unstable();
+    rank.into_iter().map(|(_, n)| n).collect()
+}
