@@ -47,7 +47,7 @@ pub use shards::WholeJar;
 pub use shared::{RejectedCookie, SharedJar};
 
 #[cfg(feature = "redis")]
-pub use fleet::{FleetError, FleetJar, FleetJarBuilder, FleetStatus};
+pub use fleet::{FailedStore, FleetError, FleetJar, FleetJarBuilder, FleetStatus};
 
 // The README's examples run as doctests. They have no hidden `#` lines (a
 // registry page would show them), so the reqwest one needs the feature:

@@ -6,11 +6,13 @@ use crate::cookie::{to_nanos, Cookie, Priority, Rfc2109Attributes};
 use crate::jar::RequestContext;
 use crate::parse::SameSite;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use time::OffsetDateTime;
 
-/// The snapshot format's version; a replica refuses others.
-pub(crate) const SNAPSHOT_VERSION: u32 = 1;
+/// The snapshot format's version; a replica reads this one and version 1
+/// (which had no table of writers), and refuses others.
+pub(crate) const SNAPSHOT_VERSION: u32 = 2;
 
 /// An instant as Unix seconds and nanoseconds: every instant a cookie may
 /// hold (up to the year 9999) fits, where `i64` nanoseconds end in 2262.
@@ -27,6 +29,90 @@ impl Instant {
     pub(crate) fn to_time(self) -> Option<OffsetDateTime> {
         let t = OffsetDateTime::from_unix_timestamp(self.0).ok()?;
         t.replace_nanosecond(self.1).ok()
+    }
+}
+
+/// A log entry: who wrote it and its number among that writer's
+/// requests (its request id), and the request.
+///
+/// The request id makes a retry safe: a writer whose `XADD` failed after
+/// it was sent cannot know whether Redis took it, and sends it again with
+/// the same id; every replica applies the first entry with a given id and
+/// skips the others (see [`Writers`]).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct LogEntry {
+    #[serde(rename = "w")]
+    pub(crate) writer: String,
+    /// `None` in entries of writers that did not number their requests:
+    /// never taken for a duplicate.
+    #[serde(rename = "n", default, skip_serializing_if = "Option::is_none")]
+    pub(crate) seq: Option<u64>,
+    #[serde(flatten)]
+    pub(crate) op: Op,
+}
+
+/// The last request id applied from each writer, with the time (the
+/// entry id's milliseconds) of that writer's last entry. A writer sends
+/// its requests in order on one connection and resends a failed batch in
+/// the same order, so an entry whose id is not above the writer's last is
+/// a duplicate. Part of the replica's state, so it is in the snapshot too:
+/// a replica rebuilt from a snapshot skips the same entries as one that
+/// applied the whole log.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Writers(HashMap<String, (u64, u64)>);
+
+/// A writer's retries end this long after its first attempt (the builder
+/// clamps its timeouts to it); a writer silent for longer than
+/// [`Writers::KEEP_MS`] can send no more duplicates.
+pub(crate) const MAX_RETRY_MS: u64 = 10 * 60 * 1000;
+
+impl Writers {
+    /// How long a silent writer is kept: well past [`MAX_RETRY_MS`], so
+    /// that dropping it cannot change what any replica applies.
+    const KEEP_MS: u64 = 6 * MAX_RETRY_MS;
+
+    /// Whether the entry `writer`/`seq` at `ms` is new, noting it if so.
+    pub(crate) fn admit(&mut self, writer: &str, seq: Option<u64>, ms: u64) -> bool {
+        let Some(seq) = seq else {
+            return true;
+        };
+        match self.0.get_mut(writer) {
+            Some((last, _)) if seq <= *last => false,
+            Some(slot) => {
+                *slot = (seq, ms);
+                true
+            }
+            None => {
+                self.0.insert(writer.to_owned(), (seq, ms));
+                true
+            }
+        }
+    }
+
+    /// The last request id applied from `writer`.
+    pub(crate) fn last(&self, writer: &str) -> Option<u64> {
+        self.0.get(writer).map(|&(seq, _)| seq)
+    }
+
+    /// The table for a snapshot at `ms`, without the writers silent for
+    /// longer than [`Writers::KEEP_MS`].
+    pub(crate) fn for_snapshot(&self, ms: u64) -> Vec<(String, u64, u64)> {
+        let mut kept: Vec<_> = self
+            .0
+            .iter()
+            .filter(|(_, &(_, last_ms))| last_ms.saturating_add(Self::KEEP_MS) >= ms)
+            .map(|(writer, &(seq, last_ms))| (writer.clone(), seq, last_ms))
+            .collect();
+        kept.sort();
+        kept
+    }
+
+    pub(crate) fn from_snapshot(rows: Vec<(String, u64, u64)>) -> Writers {
+        Writers(
+            rows.into_iter()
+                .map(|(writer, seq, ms)| (writer, (seq, ms)))
+                .collect(),
+        )
     }
 }
 
@@ -120,6 +206,9 @@ pub(crate) struct Snapshot {
     pub(crate) version: u32,
     /// Least recently used first (the order to rebuild it in).
     pub(crate) cookies: Vec<SnapshotCookie>,
+    /// [`Writers`]: `(writer, last request id, last entry's ms)`.
+    #[serde(default)]
+    pub(crate) writers: Vec<(String, u64, u64)>,
 }
 
 /// Every field of [`Cookie`], and its rank in creation order.
@@ -285,6 +374,24 @@ mod tests {
             context.top_level_page().as_deref(),
         );
         assert_eq!(back, context);
+    }
+
+    #[test]
+    fn a_writers_repeated_request_is_a_duplicate() {
+        let mut writers = Writers::default();
+        assert!(writers.admit("a", Some(1), 10));
+        assert!(writers.admit("a", Some(2), 11));
+        assert!(!writers.admit("a", Some(2), 12), "the retry of 2");
+        assert!(!writers.admit("a", Some(1), 12));
+        assert!(writers.admit("b", Some(1), 12), "another writer");
+        assert!(writers.admit("a", None, 13), "unnumbered entries are new");
+        assert!(writers.admit("a", None, 13));
+        assert_eq!(writers.last("a"), Some(2));
+        let back = Writers::from_snapshot(writers.for_snapshot(13));
+        assert_eq!(back, writers);
+        // A writer silent for an hour cannot send duplicates any more.
+        let later = 11 + Writers::KEEP_MS + 1;
+        assert_eq!(writers.for_snapshot(later), [("b".to_owned(), 1, 12)]);
     }
 
     #[test]

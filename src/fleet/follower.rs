@@ -2,9 +2,10 @@
 //! each entry to the replica, writes snapshots, and reconnects and resyncs
 //! after faults.
 
-use super::codec::{self, Op, Snapshot, SnapshotCookie, SNAPSHOT_VERSION};
+use super::codec::{self, LogEntry, Op, Snapshot, SnapshotCookie, Writers, SNAPSHOT_VERSION};
 use super::remote::{self, StreamId};
-use super::{LogEntry, Shared};
+use super::view;
+use super::{FailedStore, FleetError, Shared};
 use crate::jar::{Jar, Rejection, Stored};
 use redis::Value;
 use std::sync::atomic::Ordering;
@@ -127,16 +128,31 @@ fn step(shared: &Shared, conn: &mut redis::Connection) -> Result<(), SyncError> 
 }
 
 /// What applying a run of entries gave: the last id, this process's
-/// results, and how many entries.
+/// results, how many entries, and what the view needs to know.
 #[derive(Default)]
 struct Applied {
     last: Option<StreamId>,
-    own: Vec<(StreamId, Result<Stored, Rejection>)>,
+    own: Vec<Outcome>,
     count: u64,
+    view: Vec<view::Applied>,
 }
 
-/// Applies entries to `jar`, keeping the results of this process's own.
-fn apply_to(shared: &Shared, jar: &mut Jar, entries: &[(StreamId, Option<String>)]) -> Applied {
+/// The outcome of one of this process's requests, with the cookie's URL
+/// and header when the jar refused a `Set` (a queued one is reported).
+struct Outcome {
+    seq: u64,
+    result: Result<Stored, Rejection>,
+    refused: Option<(String, String)>,
+}
+
+/// Applies entries to `jar`, skipping duplicates (`writers`), and keeps the
+/// results of this process's own.
+fn apply_to(
+    shared: &Shared,
+    jar: &mut Jar,
+    writers: &mut Writers,
+    entries: &[(StreamId, Option<String>)],
+) -> Applied {
     let mut applied = Applied::default();
     for (id, text) in entries {
         applied.last = Some(*id);
@@ -149,9 +165,25 @@ fn apply_to(shared: &Shared, jar: &mut Jar, entries: &[(StreamId, Option<String>
             // op): skipped by every replica alike.
             continue;
         };
+        if !writers.admit(&entry.writer, entry.seq, id.0) {
+            // A retried request that had reached the log before.
+            continue;
+        }
         let result = apply(jar, &entry.op);
-        if entry.writer == shared.writer_tag {
-            applied.own.push((*id, result));
+        match entry.seq.filter(|_| entry.writer == shared.writer_tag) {
+            Some(seq) => {
+                let refused = match (&result, entry.op) {
+                    (Err(_), Op::Set { url, header, .. }) => Some((url, header)),
+                    _ => None,
+                };
+                applied.view.push(view::Applied::Own(seq));
+                applied.own.push(Outcome {
+                    seq,
+                    result,
+                    refused,
+                });
+            }
+            None => applied.view.push(view::Applied::Other),
         }
     }
     applied
@@ -159,31 +191,54 @@ fn apply_to(shared: &Shared, jar: &mut Jar, entries: &[(StreamId, Option<String>
 
 /// Records what was applied. Called with the replica's write lock held,
 /// so that under its read lock the position always matches the state.
-fn publish(shared: &Shared, applied: Applied) {
-    let mut state = shared.lock_state();
-    if let Some(last) = applied.last {
-        state.applied = state.applied.max(last);
+fn publish(shared: &Shared, applied: Applied, writers: Writers) {
+    let mut refused = Vec::new();
+    {
+        let mut state = shared.lock_state();
+        if let Some(last) = applied.last {
+            state.applied = state.applied.max(last);
+        }
+        state.since_snapshot += applied.count;
+        state.writers = writers;
+        for outcome in applied.own {
+            match state.awaited.get_mut(&outcome.seq) {
+                Some(slot) => *slot = Some(outcome.result),
+                None => {
+                    // A queued store: nobody waits for its answer.
+                    if let (Err(rejection), Some(cookie)) = (outcome.result, outcome.refused) {
+                        refused.push((cookie, rejection));
+                    }
+                }
+            }
+        }
     }
-    state.since_snapshot += applied.count;
-    for (id, result) in applied.own {
-        state.results.insert(id, result);
+    for ((url, header), rejection) in refused {
+        if let Ok(url) = url::Url::parse(&url) {
+            let error = FleetError::Rejected(rejection);
+            shared.record_failure(FailedStore::new(&url, &header, error));
+        }
     }
 }
 
-/// Applies entries to the replica and wakes the writers waiting for them.
+/// Applies entries to the replica, brings the view along, and wakes the
+/// writers waiting for them.
 fn apply_entries(shared: &Shared, entries: &[(StreamId, Option<String>)]) {
+    let mut view = shared.write_view();
     let mut jar = shared
         .replica
         .write()
         .unwrap_or_else(PoisonError::into_inner);
-    let applied = apply_to(shared, &mut jar, entries);
-    publish(shared, applied);
+    let mut writers = std::mem::take(&mut shared.lock_state().writers);
+    let applied = apply_to(shared, &mut jar, &mut writers, entries);
+    view.settle(&jar, &shared.quiet, &applied.view);
+    publish(shared, applied, writers);
     drop(jar);
+    drop(view);
     shared.applied.notify_all();
 }
 
 /// One entry through the jar's own policy code.
-fn apply(jar: &mut Jar, op: &Op) -> Result<Stored, Rejection> {
+pub(super) fn apply(jar: &mut Jar, op: &Op) -> Result<Stored, Rejection> {
     match op {
         Op::Set {
             url,
@@ -235,6 +290,7 @@ pub(super) fn resync(shared: &Shared, conn: &mut redis::Connection) -> Result<()
     let data = parts.get(1).and_then(remote::text).unwrap_or_default();
     let entries = parts.get(2).map(remote::entries).unwrap_or_default();
     let mut jar = shared.config.clone().build().without_access_records();
+    let mut writers = Writers::default();
     let snapshot_at: StreamId = match id.is_empty() {
         true => StreamId::default(),
         false => id
@@ -244,7 +300,7 @@ pub(super) fn resync(shared: &Shared, conn: &mut redis::Connection) -> Result<()
     if !data.is_empty() {
         let snapshot: Snapshot =
             serde_json::from_str(&data).map_err(|e| SyncError::Snapshot(e.to_string()))?;
-        if snapshot.version != SNAPSHOT_VERSION {
+        if !(1..=SNAPSHOT_VERSION).contains(&snapshot.version) {
             return Err(SyncError::Snapshot(format!(
                 "version {} (this replica reads {SNAPSHOT_VERSION})",
                 snapshot.version
@@ -257,8 +313,11 @@ pub(super) fn resync(shared: &Shared, conn: &mut redis::Connection) -> Result<()
             .collect::<Option<Vec<_>>>()
             .ok_or_else(|| SyncError::Snapshot("an instant out of range".into()))?;
         jar.insert_ranked(cookies);
+        writers = Writers::from_snapshot(snapshot.writers);
     }
-    let applied = apply_to(shared, &mut jar, &entries);
+    let applied = apply_to(shared, &mut jar, &mut writers, &entries);
+    let mine = writers.last(&shared.writer_tag);
+    let mut view = shared.write_view();
     let mut replica = shared
         .replica
         .write()
@@ -270,8 +329,15 @@ pub(super) fn resync(shared: &Shared, conn: &mut redis::Connection) -> Result<()
         state.since_snapshot = 0;
         state.resyncs += 1;
     }
-    publish(shared, applied);
+    // This process's queued stores that the snapshot or the log held are
+    // in the replica now; the others go on top again.
+    if let Some(seq) = mine {
+        view.forget_through(seq);
+    }
+    view.rebuild(&replica, &shared.quiet);
+    publish(shared, applied, writers);
     drop(replica);
+    drop(view);
     shared.applied.notify_all();
     Ok(())
 }
@@ -283,7 +349,10 @@ fn write_snapshot(shared: &Shared, conn: &mut redis::Connection) -> Result<(), S
         let jar = shared.read();
         // The position is read under the replica's lock: no entry can be
         // applied between it and the state.
-        let at = shared.lock_state().applied;
+        let (at, writers) = {
+            let state = shared.lock_state();
+            (state.applied, state.writers.for_snapshot(state.applied.0))
+        };
         let cookies = jar
             .replica_entries()
             .into_iter()
@@ -292,6 +361,7 @@ fn write_snapshot(shared: &Shared, conn: &mut redis::Connection) -> Result<(), S
         let snapshot = Snapshot {
             version: SNAPSHOT_VERSION,
             cookies,
+            writers,
         };
         let data =
             serde_json::to_string(&snapshot).map_err(|e| SyncError::Snapshot(e.to_string()))?;

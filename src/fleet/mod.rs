@@ -12,7 +12,7 @@
 //! atomic command: the URL, the `Set-Cookie` text, the request context and
 //! the writer's clock) and waits until its own replica has applied the log
 //! up to that entry, so the caller gets the jar's real answer
-//! ([`Stored`] or the [`Rejection`]). Every replica applies every entry in
+//! ([`Stored`] or the [`Rejection`](crate::Rejection)). Every replica applies every entry in
 //! log order through the same policy code as a local jar (RFC 6265 section
 //! 5.3: the same `Jar::set_cookie_with`), with the entry's clock. Same
 //! start, same requests in the same order: the same cookies, the same
@@ -21,6 +21,31 @@
 //! implementation of the RFC, and two writers can never lose each other's
 //! update (a naive per-host read-modify-write, as Colly's Redis storage
 //! does, loses one of two concurrent stores).
+//!
+//! **One writer per process, and request ids, make retries safe.** Every
+//! change a process makes goes through one queue and one writer thread,
+//! which sends them in call order on one connection (a pipeline of
+//! `XADD`s for what queued up meanwhile). Each entry carries its writer's
+//! tag and a request id, numbered in queue order. When the connection
+//! fails after a request was sent, Redis may or may not have appended it;
+//! the writer reconnects and sends the same requests again, in the same
+//! order, with the same ids, until the timeout. Every replica keeps the
+//! last request id it applied from each writer (in its snapshot too) and
+//! skips an entry whose id is not above it, so a retried request is
+//! applied exactly once, by the log path and the snapshot path alike, even
+//! when another process's entries came in between (a plain retry there
+//! would write an old value over a newer one).
+//!
+//! **Queued stores for async code.** reqwest's `CookieStore` cannot wait
+//! for Redis, so its stores are queued ([`FleetJar::queue_cookie_with`]):
+//! the call returns at once; the store is applied at once to this
+//! process's *view* (a copy of the replica with its pending stores on top),
+//! so the next request from this process (a login's redirect) carries the
+//! cookie; other processes see it when their followers read it from the
+//! log. The replica only ever holds the log, so replicas still converge;
+//! the view is dropped as soon as its stores are in the replica. A queued
+//! store the jar refuses, or that cannot reach Redis within `queue_for`,
+//! leaves the view and is reported by [`FleetJar::take_failures`].
 //!
 //! **What a replica does not share is kept out of its state**: lookups do
 //! not record last access (RFC 6265 section 5.4 step 3), since one
@@ -39,8 +64,10 @@
 //!
 //! **Faults.** A process killed mid-write leaves either a whole entry or
 //! none (`XADD` and the scripts are atomic). When Redis cannot be reached,
-//! stores fail at once with [`FleetError::Unavailable`], saying whether the
-//! change may have reached the log, and lookups go on from the replica; the
+//! a waiting store fails at once with [`FleetError::Unavailable`] (one
+//! whose request was sent is retried first, until the timeout, and then
+//! says that it may have reached the log), queued stores wait for
+//! `queue_for`, and lookups go on from the replica; the
 //! follower thread reconnects with backoff and carries on from the last
 //! entry it applied. If Redis comes back without its data, replicas write
 //! their state back as a snapshot (the most advanced one wins) so that late
@@ -54,91 +81,27 @@
 //! public suffix list, or their choices differ.
 
 mod codec;
+#[cfg(any(feature = "reqwest", feature = "reqwest-0-12"))]
+mod cookie_store;
+mod error;
 mod follower;
 mod remote;
+mod replica;
+mod view;
+mod writer;
 
-use crate::jar::{
-    ChangeListener, Jar, JarBuilder, Limits, Profile, Rejection, RequestContext, Stored,
-};
+pub use error::{FailedStore, FleetError};
+
+use crate::jar::{ChangeListener, Jar, JarBuilder, Limits, Profile, RequestContext, Stored};
 use crate::psl::PublicSuffix;
 use codec::Op;
-use remote::{Keys, StreamId};
-use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::fmt;
+use remote::Keys;
+use replica::{Shared, State};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, PoisonError, RwLock, RwLockReadGuard};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 use url::Url;
-
-/// Why a fleet jar could not be opened or could not make a change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum FleetError {
-    /// The URL is not a `redis://` or `rediss://` URL the client accepts.
-    InvalidUrl(String),
-    /// The jar name is not 1 to 128 letters, digits or `-_.:/@`.
-    InvalidJarName(String),
-    /// Redis could not be reached. `maybe_logged` says whether the change
-    /// may still have reached the log (the connection failed after the
-    /// request was sent); if it did, every replica applies it.
-    Unavailable {
-        /// The Redis error, with the server's address (never a password).
-        reason: String,
-        /// False when the change certainly did not reach Redis.
-        maybe_logged: bool,
-    },
-    /// The change is in the log, but this replica has not applied it
-    /// within the timeout (it is behind, or lost its connection since).
-    NotYetApplied,
-    /// The change is in the log and applied, but this replica caught up
-    /// through a snapshot that already held it, so its outcome is unknown.
-    OutcomeUnknown,
-    /// The jar refused the cookie (the same answer as a local jar's).
-    Rejected(Rejection),
-    /// The stored snapshot is not one this version can read.
-    BadSnapshot(String),
-}
-
-impl fmt::Display for FleetError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FleetError::InvalidUrl(e) => write!(f, "invalid Redis URL: {e}"),
-            FleetError::InvalidJarName(name) => write!(
-                f,
-                "invalid jar name {name:?}: use 1 to 128 letters, digits or -_.:/@"
-            ),
-            FleetError::Unavailable {
-                reason,
-                maybe_logged: false,
-            } => write!(
-                f,
-                "Redis is unreachable ({reason}): the change was not stored; lookups still answer from this process's replica"
-            ),
-            FleetError::Unavailable { reason, .. } => write!(
-                f,
-                "the connection to Redis failed during the change ({reason}): it is in the fleet's log only if Redis received it before the failure"
-            ),
-            FleetError::NotYetApplied => f.write_str(
-                "the change is in the fleet's log, but this replica has not applied it yet",
-            ),
-            FleetError::OutcomeUnknown => f.write_str(
-                "the change is in the fleet's log and applied, but its outcome is unknown (this replica caught up from a snapshot)",
-            ),
-            FleetError::Rejected(rejection) => write!(f, "{rejection}"),
-            FleetError::BadSnapshot(e) => write!(f, "the fleet's snapshot cannot be read: {e}"),
-        }
-    }
-}
-
-impl std::error::Error for FleetError {}
-
-impl From<Rejection> for FleetError {
-    fn from(rejection: Rejection) -> Self {
-        FleetError::Rejected(rejection)
-    }
-}
 
 /// How a [`FleetJar`] is doing, for health checks and logs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,8 +115,16 @@ pub struct FleetStatus {
     pub cookies: usize,
     /// How many times the replica was rebuilt from a snapshot.
     pub resyncs: u64,
-    /// The last Redis error the follower saw, if any.
+    /// The last Redis error the follower or the writer saw, if any.
     pub last_error: Option<String>,
+    /// Changes of this process not yet written to the log.
+    pub queued: usize,
+    /// Queued stores that failed since the jar was opened (see
+    /// [`FleetJar::take_failures`]).
+    pub failed_stores: u64,
+    /// Requests this process sent again, under the same request id, after
+    /// the connection failed before Redis answered (each is applied once).
+    pub resent: u64,
 }
 
 /// Opens a [`FleetJar`].
@@ -178,6 +149,7 @@ pub struct FleetJarBuilder {
     jar: JarBuilder,
     snapshot_every: u64,
     timeout: Duration,
+    queue_for: Duration,
 }
 
 impl FleetJarBuilder {
@@ -215,10 +187,20 @@ impl FleetJarBuilder {
         self
     }
 
-    /// How long a connection attempt, a command, or a store's wait for its
-    /// own replica may take (default 5 s).
+    /// How long a connection attempt, a command, a store's wait for its
+    /// own replica, and the retries of a store whose reply was lost may
+    /// take (default 5 s, at most 10 minutes).
     pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
+        self.timeout = timeout.min(MAX_RETRY);
+        self
+    }
+
+    /// How long a queued store ([`FleetJar::queue_cookie_with`], reqwest's
+    /// `CookieStore`) may wait for Redis before it is given up and
+    /// reported ([`FleetJar::take_failures`]); default 30 s, at most 10
+    /// minutes.
+    pub fn queue_for(mut self, queue_for: Duration) -> Self {
+        self.queue_for = queue_for.min(MAX_RETRY);
         self
     }
 
@@ -241,14 +223,19 @@ impl FleetJarBuilder {
             server: shown_url(&self.url),
             keys: Keys::new(&self.jar_name),
             replica: RwLock::new(self.jar.clone().build().without_access_records()),
+            quiet: self.jar.clone().quiet(),
             config: self.jar,
+            view: RwLock::default(),
             state: Mutex::new(State::default()),
             applied: Condvar::new(),
-            writer: Mutex::new(None),
+            outbox: Mutex::default(),
+            outbox_changed: Condvar::new(),
+            failures: Mutex::default(),
             writer_tag: writer_tag(),
             stop: AtomicBool::new(false),
             snapshot_every: self.snapshot_every,
             timeout: self.timeout,
+            queue_for: self.queue_for,
         });
         let mut connection = shared
             .connect()
@@ -258,13 +245,22 @@ impl FleetJarBuilder {
             follower::SyncError::Snapshot(e) => FleetError::BadSnapshot(e),
         })?;
         let thread_shared = shared.clone();
-        std::thread::Builder::new()
-            .name(format!("cookiejar-fleet-{}", shared.keys.log))
+        let spawned = std::thread::Builder::new()
+            .name("cookiejar-fleet-follower".to_owned())
             .spawn(move || follower::run(&thread_shared, connection))
-            .map_err(|e| FleetError::Unavailable {
-                reason: format!("cannot start the follower thread: {e}"),
+            .and_then(|_| {
+                let thread_shared = shared.clone();
+                std::thread::Builder::new()
+                    .name("cookiejar-fleet-writer".to_owned())
+                    .spawn(move || writer::run(&thread_shared))
+            });
+        if let Err(e) = spawned {
+            shared.stop.store(true, Ordering::Relaxed);
+            return Err(FleetError::Unavailable {
+                reason: format!("cannot start the fleet jar's threads: {e}"),
                 maybe_logged: false,
-            })?;
+            });
+        }
         Ok(FleetJar {
             shared: shared.clone(),
             _stop: Arc::new(StopOnDrop(shared)),
@@ -287,139 +283,16 @@ struct StopOnDrop(Arc<Shared>);
 
 impl Drop for StopOnDrop {
     fn drop(&mut self) {
+        // The writer still writes what is queued (each request until its
+        // deadline), then stops.
         self.0.stop.store(true, Ordering::Relaxed);
+        self.0.outbox_changed.notify_all();
     }
 }
 
-/// A log entry: who wrote it (so that the writer finds its result) and
-/// the request.
-#[derive(Debug, Serialize, Deserialize)]
-struct LogEntry {
-    #[serde(rename = "w")]
-    writer: String,
-    #[serde(flatten)]
-    op: Op,
-}
-
-pub(crate) struct Shared {
-    client: redis::Client,
-    /// The URL without its password, for messages.
-    server: String,
-    keys: Keys,
-    config: JarBuilder,
-    replica: RwLock<Jar>,
-    state: Mutex<State>,
-    applied: Condvar,
-    writer: Mutex<Option<redis::Connection>>,
-    writer_tag: String,
-    stop: AtomicBool,
-    snapshot_every: u64,
-    timeout: Duration,
-}
-
-impl fmt::Debug for Shared {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FleetJar")
-            .field("server", &self.server)
-            .field("log", &self.keys.log)
-            .finish()
-    }
-}
-
-#[derive(Debug, Default)]
-struct State {
-    applied: StreamId,
-    /// Results of this process's own entries, until their writer takes them.
-    results: HashMap<StreamId, Result<Stored, Rejection>>,
-    connected: bool,
-    last_error: Option<String>,
-    resyncs: u64,
-    /// Entries applied since the last snapshot this replica knows of.
-    since_snapshot: u64,
-}
-
-impl Shared {
-    fn connect(&self) -> redis::RedisResult<redis::Connection> {
-        let connection = self.client.get_connection_with_timeout(self.timeout)?;
-        connection.set_read_timeout(Some(self.timeout))?;
-        connection.set_write_timeout(Some(self.timeout))?;
-        Ok(connection)
-    }
-
-    fn unavailable(&self, e: &redis::RedisError, maybe_logged: bool) -> FleetError {
-        FleetError::Unavailable {
-            reason: format!("{}: {e}", self.server),
-            maybe_logged,
-        }
-    }
-
-    fn lock_state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    fn read(&self) -> RwLockReadGuard<'_, Jar> {
-        self.replica.read().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Appends `op` to the log; its entry id.
-    fn append(&self, op: Op) -> Result<StreamId, FleetError> {
-        let entry = LogEntry {
-            writer: self.writer_tag.clone(),
-            op,
-        };
-        let payload = serde_json::to_string(&entry).map_err(|e| FleetError::Unavailable {
-            reason: e.to_string(),
-            maybe_logged: false,
-        })?;
-        let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
-        if writer.is_none() {
-            *writer = Some(self.connect().map_err(|e| self.unavailable(&e, false))?);
-        }
-        let Some(connection) = writer.as_mut() else {
-            return Err(FleetError::NotYetApplied);
-        };
-        let reply: redis::RedisResult<String> = redis::cmd("XADD")
-            .arg(&self.keys.log)
-            .arg("*")
-            .arg("op")
-            .arg(payload)
-            .query(connection);
-        match reply {
-            Ok(id) => id.parse().map_err(|()| FleetError::Unavailable {
-                reason: format!("unexpected entry id {id:?}"),
-                maybe_logged: true,
-            }),
-            Err(e) => {
-                *writer = None;
-                Err(self.unavailable(&e, true))
-            }
-        }
-    }
-
-    /// Waits until the replica has applied entry `id`.
-    fn wait_applied(&self, id: StreamId) -> Result<Option<Result<Stored, Rejection>>, FleetError> {
-        let deadline = Instant::now() + self.timeout;
-        let mut state = self.lock_state();
-        while state.applied < id {
-            let left = deadline.saturating_duration_since(Instant::now());
-            if left.is_zero() {
-                return Err(FleetError::NotYetApplied);
-            }
-            state = self
-                .applied
-                .wait_timeout(state, left)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
-        }
-        Ok(state.results.remove(&id))
-    }
-
-    /// Appends `op` and returns its outcome in this replica.
-    fn submit(&self, op: Op) -> Result<Result<Stored, Rejection>, FleetError> {
-        let id = self.append(op)?;
-        self.wait_applied(id)?.ok_or(FleetError::OutcomeUnknown)
-    }
-}
+/// The longest a request is retried or queued: duplicates of a request
+/// can reach the log only this long after its first attempt.
+const MAX_RETRY: Duration = Duration::from_millis(codec::MAX_RETRY_MS);
 
 impl FleetJar {
     /// A builder for the jar named `jar_name` in the Redis at `url`
@@ -432,6 +305,7 @@ impl FleetJar {
             jar: Jar::builder(),
             snapshot_every: 1000,
             timeout: Duration::from_secs(5),
+            queue_for: Duration::from_secs(30),
         }
     }
 
@@ -445,14 +319,17 @@ impl FleetJar {
     }
 
     /// Read access to this process's replica (listing, explaining,
-    /// saving). Never waits for Redis.
+    /// saving): the fleet's jar as far as this process has applied the
+    /// log. Never waits for Redis. This process's queued stores that are
+    /// not in the log yet are not in it (lookups see them).
     pub fn read(&self) -> RwLockReadGuard<'_, Jar> {
         self.shared.read()
     }
 
-    /// The `Cookie` header for `url` at `now`, from the replica: no I/O.
+    /// The `Cookie` header for `url` at `now`, from the replica and this
+    /// process's queued stores still on their way to the log: no I/O.
     pub fn cookie_header_at(&self, url: &Url, now: OffsetDateTime) -> Option<String> {
-        self.read().cookie_header_at(url, now)
+        self.shared.lookup(|jar| jar.cookie_header_at(url, now))
     }
 
     /// [`FleetJar::cookie_header_at`] at the system clock's time.
@@ -461,8 +338,13 @@ impl FleetJar {
     }
 
     /// Stores a `Set-Cookie` from the response to `url` at `now`, for the
-    /// whole fleet: one round trip to append it to the log, then the wait
-    /// until this replica has applied it; the answer is the jar's.
+    /// whole fleet: one round trip to append it to the log (after every
+    /// change this process made before), then the wait until this replica
+    /// has applied it; the answer is the jar's. If the connection fails
+    /// after the request was sent, it is sent again under the same request
+    /// id until the timeout, and applied once however often it reached
+    /// the log. This blocks: on an async runtime's thread, use
+    /// [`FleetJar::queue_cookie_with`] (what reqwest's `CookieStore` does).
     ///
     /// # Errors
     ///
@@ -557,6 +439,15 @@ impl FleetJar {
     /// [`FleetError::Unavailable`], or [`FleetError::NotYetApplied`] after
     /// the timeout.
     pub fn sync(&self) -> Result<(), FleetError> {
+        // This process's queued stores first: they are in the log, or
+        // failed (`take_failures`), before the last entry is looked up.
+        let queued = self.shared.lock_outbox().next_seq();
+        if !self
+            .shared
+            .wait_written(queued, Instant::now() + self.shared.queue_for)
+        {
+            return Err(FleetError::NotYetApplied);
+        }
         let mut connection = self
             .shared
             .connect()
@@ -570,14 +461,58 @@ impl FleetJar {
             .query(&mut connection)
             .map_err(|e| self.shared.unavailable(&e, false))?;
         match remote::entries(&last).first() {
-            Some(&(id, _)) => self.shared.wait_applied(id).map(drop),
+            Some(&(id, _)) => self.shared.wait_for(id),
             None => Ok(()),
         }
+    }
+
+    /// Stores a `Set-Cookie` from the response to `url` for the whole
+    /// fleet without waiting for Redis: what reqwest's `CookieStore` does.
+    ///
+    /// The store is applied at once to this process's view, so the next
+    /// lookup here (the redirect after a login) carries the cookie; it is
+    /// written to the log by the jar's writer thread after every change
+    /// this process made before, and other processes see it once their
+    /// followers read it (a few milliseconds on a LAN). While Redis is
+    /// unreachable it waits in the queue for up to `queue_for` (builder).
+    /// The fleet's answer comes later: a store the jar refuses, or that
+    /// cannot reach Redis in time, leaves the view and is reported by
+    /// [`FleetJar::take_failures`] (and counted in
+    /// [`FleetStatus::failed_stores`]). [`FleetJar::sync`] waits for the
+    /// queue.
+    pub fn queue_cookie_with(
+        &self,
+        url: &Url,
+        set_cookie: &str,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) {
+        let op = Op::set(url, set_cookie, context, now);
+        self.shared.queue(op, url, set_cookie);
+    }
+
+    /// [`FleetJar::queue_cookie_with`] from an HTTP API, at the system
+    /// clock's time.
+    pub fn queue_cookie(&self, url: &Url, set_cookie: &str) {
+        let now = OffsetDateTime::now_utc();
+        self.queue_cookie_with(url, set_cookie, RequestContext::default(), now);
+    }
+
+    /// The queued stores that failed since the last call, oldest first
+    /// (the last 64).
+    pub fn take_failures(&self) -> Vec<FailedStore> {
+        let mut failures = self
+            .shared
+            .failures
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        failures.drain(..).collect()
     }
 
     /// How the replica is doing.
     pub fn status(&self) -> FleetStatus {
         let cookies = self.read().len();
+        let queued = self.shared.lock_outbox().len();
         let state = self.shared.lock_state();
         FleetStatus {
             connected: state.connected,
@@ -585,6 +520,9 @@ impl FleetJar {
             cookies,
             resyncs: state.resyncs,
             last_error: state.last_error.clone(),
+            queued,
+            failed_stores: state.failed,
+            resent: state.resent,
         }
     }
 }

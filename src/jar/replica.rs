@@ -4,7 +4,7 @@
 //! recency for section 5.3 step 12), so that every replica then makes the
 //! same choices for the same stores.
 
-use super::Jar;
+use super::{Jar, JarBuilder};
 use crate::cookie::Cookie;
 
 impl Jar {
@@ -26,6 +26,31 @@ impl Jar {
             .zip(rank)
             .map(|(r, n)| (r.cookie, n))
             .collect()
+    }
+}
+
+impl Jar {
+    /// A copy of this replica built by `config` (same limits, profile and
+    /// list), with the same cookies in the same relative orders, so that
+    /// the copy answers the next stores and lookups as this jar would.
+    pub(crate) fn replica_copy(&self, config: JarBuilder) -> Jar {
+        let mut copy = config.build().without_access_records();
+        let entries = self
+            .replica_entries()
+            .into_iter()
+            .map(|(c, rank)| (c.clone(), rank))
+            .collect();
+        copy.insert_ranked(entries);
+        copy
+    }
+}
+
+impl JarBuilder {
+    /// The same configuration without the change listener: for copies
+    /// whose changes are not the jar's own (a fleet process's view).
+    pub(crate) fn quiet(mut self) -> JarBuilder {
+        self.listener = None;
+        self
     }
 }
 

@@ -5,7 +5,11 @@
 #![cfg(feature = "redis")]
 #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
 
+mod auth;
 mod conformance;
+mod proxy;
+mod queued;
+mod retry;
 mod server;
 mod workers;
 
@@ -51,6 +55,14 @@ pub(crate) fn dump(jar: &Jar, urls: &[Url]) -> String {
         text.push_str(&format!("\n{u} -> {header:?}"));
     }
     text
+}
+
+/// A connection as the default user, for the test's own commands.
+pub(crate) fn admin(server: &RedisServer) -> redis::Connection {
+    redis::Client::open(server.url())
+        .unwrap()
+        .get_connection()
+        .unwrap()
 }
 
 fn open(server: &RedisServer, name: &str) -> FleetJar {

@@ -96,6 +96,26 @@ impl RedisServer {
         }
     }
 
+    /// Stops the server's process (SIGSTOP): connections stay open and
+    /// nothing is answered until [`RedisServer::thaw`].
+    pub(crate) fn freeze(&self) {
+        self.signal("-STOP");
+    }
+
+    /// Lets a frozen server run again (SIGCONT).
+    pub(crate) fn thaw(&self) {
+        self.signal("-CONT");
+    }
+
+    fn signal(&self, signal: &str) {
+        let pid = self.child.as_ref().expect("a running server").id();
+        let status = Command::new("kill")
+            .args([signal, &pid.to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill {signal} {pid}");
+    }
+
     /// Starts it again on the same port and directory.
     pub(crate) fn restart(&mut self) {
         self.kill();

@@ -102,6 +102,8 @@ fn worker_process() {
             stored += 1;
         }
     }
+    // The jar's own retries of requests whose reply was lost count too.
+    let retries = retries + jar.status().resent;
     std::fs::write(
         dir.join(format!("done-{id}")),
         format!("{stored} {retries}"),
