@@ -150,6 +150,9 @@ pub struct FleetJarBuilder {
     snapshot_every: u64,
     timeout: Duration,
     queue_for: Duration,
+    /// PEM certificates to trust for `rediss://` instead of the system's.
+    #[cfg(feature = "redis-tls")]
+    tls_roots: Option<Vec<u8>>,
 }
 
 impl FleetJarBuilder {
@@ -204,6 +207,36 @@ impl FleetJarBuilder {
         self
     }
 
+    /// For `rediss://` URLs (feature `redis-tls`): trust the CA
+    /// certificates in `pem` (a private CA's, one or more PEM blocks)
+    /// instead of the system's roots. The server's certificate must name
+    /// the URL's host.
+    #[cfg(feature = "redis-tls")]
+    pub fn tls_root_certificates(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.tls_roots = Some(pem.into());
+        self
+    }
+
+    /// The Redis client for the URL (and, with `redis-tls`, the roots).
+    fn client(&self) -> Result<redis::Client, FleetError> {
+        let invalid = |e: redis::RedisError| FleetError::InvalidUrl(e.to_string());
+        #[cfg(feature = "redis-tls")]
+        if let Some(pem) = &self.tls_roots {
+            let certificates = redis::TlsCertificates {
+                client_tls: None,
+                root_cert: Some(pem.clone()),
+            };
+            return redis::Client::build_with_tls(self.url.as_str(), certificates).map_err(invalid);
+        }
+        #[cfg(not(feature = "redis-tls"))]
+        if self.url.starts_with("rediss://") {
+            return Err(FleetError::InvalidUrl(
+                "rediss:// (TLS) needs cookiejar's feature `redis-tls`".to_owned(),
+            ));
+        }
+        redis::Client::open(self.url.as_str()).map_err(invalid)
+    }
+
     /// Connects, brings the replica up to date (snapshot, then the log
     /// after it), and starts the thread that follows the log.
     ///
@@ -216,8 +249,7 @@ impl FleetJarBuilder {
         if !remote::valid_jar_name(&self.jar_name) {
             return Err(FleetError::InvalidJarName(self.jar_name));
         }
-        let client = redis::Client::open(self.url.as_str())
-            .map_err(|e| FleetError::InvalidUrl(e.to_string()))?;
+        let client = self.client()?;
         let shared = Arc::new(Shared {
             client,
             server: shown_url(&self.url),
@@ -295,9 +327,10 @@ impl Drop for StopOnDrop {
 const MAX_RETRY: Duration = Duration::from_millis(codec::MAX_RETRY_MS);
 
 impl FleetJar {
-    /// A builder for the jar named `jar_name` in the Redis at `url`
-    /// (`redis://[user][:password@]host[:port][/db]`, or `rediss://` for
-    /// TLS when the `redis` crate is built with TLS).
+    /// A builder for the jar named `jar_name` in the Redis at `url`:
+    /// `redis://[user][:password@]host[:port][/db]` (a password alone is
+    /// the default user's, `requirepass`; a user and password are an ACL
+    /// user's), or `rediss://` for TLS (feature `redis-tls`).
     pub fn builder(url: &str, jar_name: &str) -> FleetJarBuilder {
         FleetJarBuilder {
             url: url.to_owned(),
@@ -306,6 +339,8 @@ impl FleetJar {
             snapshot_every: 1000,
             timeout: Duration::from_secs(5),
             queue_for: Duration::from_secs(30),
+            #[cfg(feature = "redis-tls")]
+            tls_roots: None,
         }
     }
 

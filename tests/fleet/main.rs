@@ -11,6 +11,8 @@ mod proxy;
 mod queued;
 mod retry;
 mod server;
+#[cfg(feature = "redis-tls")]
+mod tls;
 mod workers;
 
 use cookiejar::{FleetError, FleetJar, Jar, Limits, Rejection, Stored};
@@ -142,6 +144,12 @@ fn configuration_errors_are_clear() {
     );
     let err = FleetJar::open("http://127.0.0.1/", "job").unwrap_err();
     assert!(matches!(err, FleetError::InvalidUrl(_)), "{err}");
+    #[cfg(not(feature = "redis-tls"))]
+    {
+        let err = FleetJar::open("rediss://127.0.0.1/", "job").unwrap_err();
+        assert!(matches!(err, FleetError::InvalidUrl(_)), "{err}");
+        assert!(err.to_string().contains("redis-tls"), "{err}");
+    }
 }
 
 #[test]

@@ -14,6 +14,8 @@ pub(crate) struct RedisServer {
     child: Option<Child>,
     pub(crate) port: u16,
     dir: tempfile::TempDir,
+    /// `--tls-port` and the certificate files, for a TLS-only server.
+    tls: Vec<String>,
 }
 
 /// `redis-server`'s path, or `None` (with a note) to skip; under `CI=true`
@@ -53,13 +55,46 @@ impl RedisServer {
             child: None,
             port: free_port(),
             dir,
+            tls: Vec::new(),
+        };
+        server.spawn();
+        Some(server)
+    }
+
+    /// A server that speaks only TLS (`rediss://`), with the certificate
+    /// and key files `cert` and `key`; `None` to skip.
+    #[allow(dead_code)]
+    pub(crate) fn start_tls(cert: &std::path::Path, key: &std::path::Path) -> Option<RedisServer> {
+        binary()?;
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let port = free_port();
+        let mut server = RedisServer {
+            child: None,
+            port,
+            dir,
+            tls: vec![
+                "--port".into(),
+                "0".into(),
+                "--tls-port".into(),
+                port.to_string(),
+                "--tls-cert-file".into(),
+                cert.display().to_string(),
+                "--tls-key-file".into(),
+                key.display().to_string(),
+                "--tls-auth-clients".into(),
+                "no".into(),
+            ],
         };
         server.spawn();
         Some(server)
     }
 
     pub(crate) fn url(&self) -> String {
-        format!("redis://:{PASSWORD}@127.0.0.1:{}/0", self.port)
+        let scheme = match self.tls.is_empty() {
+            true => "redis",
+            false => "rediss",
+        };
+        format!("{scheme}://:{PASSWORD}@127.0.0.1:{}/0", self.port)
     }
 
     fn spawn(&mut self) {
@@ -73,6 +108,8 @@ impl RedisServer {
             .args(["--appendonly", "yes", "--appendfsync", "always"])
             .args(["--save", ""])
             .args(["--daemonize", "no", "--loglevel", "warning"])
+            // Later options win: a TLS server's `--port 0`.
+            .args(&self.tls)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
