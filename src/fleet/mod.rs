@@ -39,11 +39,12 @@
 //! **Queued stores for async code.** reqwest's `CookieStore` cannot wait
 //! for Redis, so its stores are queued ([`FleetJar::queue_cookie_with`]):
 //! the call returns at once; the store is applied at once to this
-//! process's *view* (a copy of the replica with its pending stores on top),
-//! so the next request from this process (a login's redirect) carries the
-//! cookie; other processes see it when their followers read it from the
-//! log. The replica only ever holds the log, so replicas still converge;
-//! the view is dropped as soon as its stores are in the replica. A queued
+//! process's *view* (a copy of the replica's cookies of the store's site,
+//! with its pending stores on top), so the next request from this process
+//! (a login's redirect) carries the cookie; other processes see it when
+//! their followers read it from the log. The replica only ever holds the
+//! log, so replicas still converge; a copy is dropped as soon as its
+//! stores are in the replica. A queued
 //! store the jar refuses, or that cannot reach Redis within `queue_for`,
 //! leaves the view and is reported by [`FleetJar::take_failures`].
 //!
@@ -364,7 +365,8 @@ impl FleetJar {
     /// The `Cookie` header for `url` at `now`, from the replica and this
     /// process's queued stores still on their way to the log: no I/O.
     pub fn cookie_header_at(&self, url: &Url, now: OffsetDateTime) -> Option<String> {
-        self.shared.lookup(|jar| jar.cookie_header_at(url, now))
+        self.shared
+            .lookup(url, |jar| jar.cookie_header_at(url, now))
     }
 
     /// [`FleetJar::cookie_header_at`] at the system clock's time.
@@ -465,14 +467,16 @@ impl FleetJar {
         self.shared.submit(Op::Purge { now: now.into() }).map(drop)
     }
 
-    /// Waits until this replica has applied every entry that is in the log
-    /// now: after it, the replica holds at least what every store that
-    /// returned before this call made.
+    /// Waits until this process's queued stores are written (or failed,
+    /// see [`FleetJar::take_failures`]), and this replica has applied every
+    /// entry that is in the log then: after it, the replica holds at least
+    /// what every store that returned before this call made, queued ones
+    /// included.
     ///
     /// # Errors
     ///
     /// [`FleetError::Unavailable`], or [`FleetError::NotYetApplied`] after
-    /// the timeout.
+    /// the timeout (`queue_for` for the queue).
     pub fn sync(&self) -> Result<(), FleetError> {
         // This process's queued stores first: they are in the log, or
         // failed (`take_failures`), before the last entry is looked up.

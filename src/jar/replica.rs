@@ -30,16 +30,22 @@ impl Jar {
 }
 
 impl Jar {
-    /// A copy of this replica built by `config` (same limits, profile and
-    /// list), with the same cookies in the same relative orders, so that
-    /// the copy answers the next stores and lookups as this jar would.
-    pub(crate) fn replica_copy(&self, config: JarBuilder) -> Jar {
-        let mut copy = config.build().without_access_records();
-        let entries = self
-            .replica_entries()
-            .into_iter()
-            .map(|(c, rank)| (c.clone(), rank))
+    /// A copy of one site's cookies of this replica, built by `config` (the
+    /// same limits, profile and list), in the same relative orders, so that
+    /// the copy answers that site's next stores and lookups as this jar
+    /// would. The site's cookies are those filed under
+    /// `key`, the registrable domain (or IP address) that
+    /// [`Jar::lookup_key`] gives for the site's URLs, which are all the
+    /// cookies a lookup there can match (RFC 6265 section 5.4 step 1).
+    pub(crate) fn replica_site_copy(&self, config: JarBuilder, key: &str) -> Jar {
+        let ranked: Vec<_> = self.ranked().into_iter().filter(|r| r.key == key).collect();
+        let rank = super::sharding::creation_ranks(&ranked);
+        let entries = ranked
+            .iter()
+            .zip(rank)
+            .map(|(r, n)| (r.cookie.clone(), n))
             .collect();
+        let mut copy = config.build().without_access_records();
         copy.insert_ranked(entries);
         copy
     }

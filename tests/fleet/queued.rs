@@ -35,7 +35,17 @@ fn stores_queued_while_redis_is_down_are_written_when_it_is_back() {
     let a = open(&server, "queued-outage", Duration::from_secs(30));
     let b = open(&server, "queued-outage", Duration::from_secs(30));
     let u = url("https://www.example.com/");
+    let other = url("https://shop.example.org/");
+    a.set_cookie_at(&other, "o=1", NOW).unwrap();
+    a.set_cookie_at(&u, "old=1; Domain=example.com", NOW)
+        .unwrap();
     server.kill();
+    a.queue_cookie_with(
+        &u,
+        "site=1; Domain=example.com",
+        RequestContext::default(),
+        NOW,
+    );
     for i in 0..3 {
         a.queue_cookie_with(
             &u,
@@ -44,14 +54,21 @@ fn stores_queued_while_redis_is_down_are_written_when_it_is_back() {
             NOW,
         );
     }
-    // This process sees its stores at once, from its view; the fleet's
-    // jar (the replica) does not have them yet.
+    // This process sees its stores at once, from its view, on every host
+    // of the site, with the site's earlier cookies; other sites read the
+    // replica. The fleet's jar (the replica) does not have them yet.
     assert_eq!(
         a.cookie_header_at(&u, NOW).as_deref(),
-        Some("q0=v; q1=v; q2=v")
+        Some("old=1; site=1; q0=v; q1=v; q2=v")
     );
-    assert!(a.read().is_empty());
-    assert_eq!(a.status().queued, 3);
+    let api = url("https://api.example.com/");
+    assert_eq!(
+        a.cookie_header_at(&api, NOW).as_deref(),
+        Some("old=1; site=1")
+    );
+    assert_eq!(a.cookie_header_at(&other, NOW).as_deref(), Some("o=1"));
+    assert_eq!(a.read().len(), 2);
+    assert_eq!(a.status().queued, 4);
     server.restart();
     eventually("a's queue is written", || a.sync().is_ok());
     eventually("b follows", || {
@@ -59,7 +76,7 @@ fn stores_queued_while_redis_is_down_are_written_when_it_is_back() {
     });
     assert_eq!(
         b.cookie_header_at(&u, NOW).as_deref(),
-        Some("q0=v; q1=v; q2=v")
+        Some("old=1; site=1; q0=v; q1=v; q2=v")
     );
     assert_eq!(
         dump(&a.read(), std::slice::from_ref(&u)),
