@@ -259,6 +259,7 @@ impl FleetJarBuilder {
             quiet: self.jar.clone().quiet(),
             config: self.jar,
             view: RwLock::default(),
+            view_active: AtomicBool::new(false),
             state: Mutex::new(State::default()),
             applied: Condvar::new(),
             outbox: Mutex::default(),

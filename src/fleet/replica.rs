@@ -31,6 +31,8 @@ pub(crate) struct Shared {
     /// What lookups read while this process has queued stores pending.
     /// Locked before `replica` wherever both are.
     pub(super) view: RwLock<View>,
+    /// Whether the view holds a copy (set when the view's lock is let go).
+    pub(super) view_active: AtomicBool,
     pub(super) state: Mutex<State>,
     pub(super) applied: Condvar,
     pub(super) outbox: Mutex<Outbox>,

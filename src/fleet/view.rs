@@ -24,6 +24,8 @@ use super::codec::Op;
 use super::{follower, Shared};
 use crate::jar::{Jar, JarBuilder};
 use std::collections::{HashMap, VecDeque};
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{PoisonError, RwLockWriteGuard};
 
 #[derive(Debug, Default)]
@@ -146,13 +148,49 @@ impl View {
     }
 }
 
+/// The view, locked for writing; when it is dropped, `active` says
+/// whether lookups must look at it.
+pub(super) struct ViewGuard<'a> {
+    guard: RwLockWriteGuard<'a, View>,
+    active: &'a AtomicBool,
+}
+
+impl Deref for ViewGuard<'_> {
+    type Target = View;
+    fn deref(&self) -> &View {
+        &self.guard
+    }
+}
+
+impl DerefMut for ViewGuard<'_> {
+    fn deref_mut(&mut self) -> &mut View {
+        &mut self.guard
+    }
+}
+
+impl Drop for ViewGuard<'_> {
+    fn drop(&mut self) {
+        // Still under the lock: a lookup that sees `false` finds nothing
+        // pending in the view either.
+        self.active
+            .store(!self.guard.sites.is_empty(), Ordering::Release);
+    }
+}
+
 impl Shared {
-    pub(super) fn write_view(&self) -> RwLockWriteGuard<'_, View> {
-        self.view.write().unwrap_or_else(PoisonError::into_inner)
+    pub(super) fn write_view(&self) -> ViewGuard<'_> {
+        ViewGuard {
+            guard: self.view.write().unwrap_or_else(PoisonError::into_inner),
+            active: &self.view_active,
+        }
     }
 
     /// Runs `f` on the jar this process's lookups for `url` see.
     pub(super) fn lookup<R>(&self, url: &url::Url, f: impl FnOnce(&Jar) -> R) -> R {
+        // Nothing pending (the common case): the replica alone, one lock.
+        if !self.view_active.load(Ordering::Acquire) {
+            return f(&self.read());
+        }
         let view = self.view.read().unwrap_or_else(PoisonError::into_inner);
         let replica = self.read();
         if !view.sites.is_empty() {

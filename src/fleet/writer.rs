@@ -182,8 +182,9 @@ pub(super) fn run(shared: &Shared) {
             Err(e) => {
                 connection = None;
                 // A refused command (out of memory, no permission) is
-                // refused again: only a lost connection is worth a retry.
-                let lost = e.is_io_error() || e.is_connection_dropped() || e.is_timeout();
+                // refused again; a lost connection, or a Redis still loading
+                // its data after a restart, is worth a retry.
+                let lost = !matches!(e.retry_method(), redis::RetryMethod::NoRetry);
                 give_up(
                     shared,
                     &e,
