@@ -3,7 +3,10 @@
 //! Colly's `redisstorage` (one Redis string per host: GET, change, SET),
 //! in one run:
 //!
-//! - lookups and stores per second (one thread; 1,000 cookies on 100 sites);
+//! - lookups and stores per second (one thread; 1,000 cookies on 100 sites),
+//!   stores both waiting (`set_cookie`) and queued (`queue_cookie`, what
+//!   reqwest's `CookieStore` does): the call, and the stores written to
+//!   the log and applied;
 //! - propagation delay: from the start of a store on one replica to the
 //!   new value in another replica's `Cookie` header (two replicas with
 //!   their own connections and follower threads, as two processes have);
@@ -179,6 +182,23 @@ fn main() {
         naive.store(u, &format!("c{}", op % 10), &format!("v{op}"))
     });
     println!("| stores (1 thread) | {fleet_stores} | {shared_stores} | {naive_stores} |");
+    // Queued: the calls alone, then until they are all in the log and
+    // applied here.
+    let queued = STORES * 10;
+    let start = Instant::now();
+    for op in 0..queued {
+        let u = &urls[(op * 7) % SITES];
+        fleet.queue_cookie(u, &format!("c{}=q{op}; Path=/", op % 10));
+    }
+    let calls = start.elapsed();
+    fleet.sync().unwrap();
+    let written = start.elapsed();
+    assert!(fleet.take_failures().is_empty());
+    println!(
+        "| stores queued (reqwest's CookieStore), 1 thread: the call / written and applied | {} / {} | | |",
+        rate(queued, calls),
+        rate(queued, written)
+    );
     println!("| fill of 1,000 cookies | {:?} | | |", fleet_fill);
 
     // Propagation: store on A, wait until B's header shows it.
@@ -203,6 +223,20 @@ fn main() {
         }
         fleet_delays.push(stored.elapsed());
     }
+    let mut queued_delays = Vec::with_capacity(SAMPLES);
+    for n in 0..SAMPLES {
+        let value = format!("q{n}");
+        let stored = Instant::now();
+        a.queue_cookie(probe, &format!("probe={value}; Path=/"));
+        while !b
+            .cookie_header(probe)
+            .unwrap_or_default()
+            .contains(&format!("probe={value}"))
+        {
+            std::hint::spin_loop();
+        }
+        queued_delays.push(stored.elapsed());
+    }
     let mut reader = Naive {
         conn: client.get_connection().unwrap(),
     };
@@ -222,6 +256,10 @@ fn main() {
         "| propagation, store to another replica's lookup | {} | (one process) | {} (each lookup is a GET) |",
         percentiles(fleet_delays),
         percentiles(naive_delays)
+    );
+    println!(
+        "| propagation, queued store to another replica's lookup | {} | | |",
+        percentiles(queued_delays)
     );
 
     // Lost updates: two writers, 500 distinct cookies each, one host.
