@@ -135,15 +135,18 @@ impl RedisServer {
 
     /// Stops the server's process (SIGSTOP): connections stay open and
     /// nothing is answered until [`RedisServer::thaw`].
+    #[allow(dead_code)] // used by the reqwest test only
     pub(crate) fn freeze(&self) {
         self.signal("-STOP");
     }
 
     /// Lets a frozen server run again (SIGCONT).
+    #[allow(dead_code)]
     pub(crate) fn thaw(&self) {
         self.signal("-CONT");
     }
 
+    #[allow(dead_code)]
     fn signal(&self, signal: &str) {
         let pid = self.child.as_ref().expect("a running server").id();
         let status = Command::new("kill")
