@@ -19,8 +19,9 @@
 //! lock would have chosen; the counts are exact after every call.
 
 use crate::cookie::Cookie;
+use crate::hash::KeyedHash;
 use crate::jar::{Jar, Rejection, RequestContext, Stored};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
@@ -41,12 +42,20 @@ pub(crate) struct Shards {
     /// thread slot, so that threads do not share a lock word for it; all
     /// are replaced together when the list changes (`WholeJar`).
     routers: Box<[Padded]>,
+    /// Keys the choice of shard (the hash of the bucket's key).
+    hasher: KeyedHash,
     /// The jar-wide limit (each shard's own is unlimited).
     max_cookies: usize,
-    /// Cookies in all shards, kept up to date by every change; exact
-    /// whenever no change is under way.
-    total: AtomicIsize,
+    /// Cookies in all shards, kept up to date by every store that adds or
+    /// removes one; exact whenever no change is under way. On a line of its
+    /// own: it changes, and the fields above are read by every request.
+    total: PaddedCount,
 }
+
+/// [`Shards::total`] on a cache line of its own (two, as [`Padded`]).
+#[derive(Debug)]
+#[repr(align(128))]
+struct PaddedCount(AtomicIsize);
 
 /// How many shards for this machine: four per core, a power of two, at
 /// least 8 and at most 256 (more only costs memory: an empty shard is a
@@ -77,8 +86,9 @@ impl Shards {
             routers: (0..count)
                 .map(|_| Padded(RwLock::new(template.empty_like())))
                 .collect(),
+            hasher: KeyedHash::default(),
             max_cookies,
-            total: AtomicIsize::new(0),
+            total: PaddedCount(AtomicIsize::new(0)),
         };
         let mut guards = shards.lock_all();
         shards.split(&mut guards, &jar);
@@ -87,9 +97,7 @@ impl Shards {
     }
 
     fn index(&self, key: &str) -> usize {
-        let mut hasher = DefaultHasher::new();
-        key.hash(&mut hasher);
-        (hasher.finish() as usize) & (self.shards.len() - 1)
+        (self.hasher.hash_one(key) as usize) & (self.shards.len() - 1)
     }
 
     fn shard(&self, key: &str) -> &Padded {
@@ -113,14 +121,27 @@ impl Shards {
         self.shards.iter().map(lock_write).collect()
     }
 
-    /// A read lock on the shard that answers lookups for `url`.
-    pub(crate) fn for_lookup(&self, url: &Url) -> RwLockReadGuard<'_, Jar> {
-        let key = self.router().lookup_key(url);
-        lock_read(self.shard(key.as_deref().unwrap_or_default()))
+    /// [`Jar::write_cookie_header_with`] under the read lock of the shard
+    /// that holds the request's cookies. The router finds the request's
+    /// bucket once; the shard's jar reads it without a second public suffix
+    /// lookup.
+    pub(crate) fn write_cookie_header_with(
+        &self,
+        url: &Url,
+        context: RequestContext,
+        now: OffsetDateTime,
+        header: &mut String,
+    ) -> usize {
+        let Some(route) = self.router().route(url) else {
+            header.clear();
+            return 0;
+        };
+        lock_read(self.shard(route.key())).write_routed_header(&route, context, now, header)
     }
 
     /// Stores one `Set-Cookie` in the shard of the bucket its cookie is
-    /// filed under, then enforces the jar-wide limit.
+    /// filed under, then enforces the jar-wide limit. The cookie is created
+    /// (parsed, checked, its bucket found) before any shard is locked.
     pub(crate) fn set_cookie_with(
         &self,
         url: &Url,
@@ -130,13 +151,13 @@ impl Shards {
     ) -> Result<Stored, Rejection> {
         let router = self.router();
         let (shard, created) = match router.stores_cookie_lists() {
-            true => (
-                self.shard(&router.lookup_key(url).unwrap_or_default()),
-                None,
-            ),
+            true => {
+                let route = router.route(url);
+                (self.shard(route.as_ref().map_or("", |r| r.key())), None)
+            }
             false => {
-                let (cookie, key) = router.create_for_store(url, set_cookie, context, now)?;
-                (self.shard(&key), Some((cookie, key)))
+                let created = router.create_for_store(url, set_cookie, context, now)?;
+                (self.shard(created.key()), Some(created))
             }
         };
         drop(router);
@@ -144,17 +165,21 @@ impl Shards {
             let mut jar = lock_write(shard);
             let before = jar.len() as isize;
             let result = match created {
-                Some((cookie, key)) => jar.store_created(cookie, &key, url, context, now),
+                Some(created) => jar.store_created(created, context, now),
                 None => jar.set_cookie_with(url, set_cookie, context, now),
             };
-            let delta = jar.len() as isize - before;
-            // A replacement (the common store) leaves the shared counter's
-            // cache line alone.
-            let total = match delta {
-                0 => self.total.load(Ordering::Relaxed),
-                _ => self.total.fetch_add(delta, Ordering::Relaxed) + delta,
+            // A replacement (the common store) neither reads nor writes the
+            // shared counter: it cannot take the jar over its limit. The
+            // counter changes under the shard's lock, so that an eviction
+            // that locks every shard sees every change counted.
+            let over = match jar.len() as isize - before {
+                0 => false,
+                delta => {
+                    let total = self.total.0.fetch_add(delta, Ordering::Relaxed) + delta;
+                    delta > 0 && total > self.max_cookies as isize
+                }
             };
-            (result, delta > 0 && total > self.max_cookies as isize)
+            (result, over)
         };
         if !over {
             return result;
@@ -203,7 +228,7 @@ impl Shards {
             }
             total -= 1;
         }
-        self.total.store(total as isize, Ordering::Relaxed);
+        self.total.0.store(total as isize, Ordering::Relaxed);
         before - total
     }
 
@@ -248,7 +273,7 @@ impl Shards {
         for router in self.routers.iter() {
             *lock_write(router) = template.empty_like();
         }
-        self.total.store(jar.len() as isize, Ordering::Relaxed);
+        self.total.0.store(jar.len() as isize, Ordering::Relaxed);
     }
 }
 
