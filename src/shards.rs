@@ -23,8 +23,8 @@ use crate::hash::KeyedHash;
 use crate::jar::{Jar, Rejection, RequestContext, Stored};
 use std::hash::BuildHasher;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use time::OffsetDateTime;
 use url::Url;
 
@@ -106,14 +106,7 @@ impl Shards {
 
     /// This thread's router.
     fn router(&self) -> RwLockReadGuard<'_, Jar> {
-        thread_local! {
-            static SLOT: usize = {
-                static NEXT: AtomicUsize = AtomicUsize::new(0);
-                NEXT.fetch_add(1, Ordering::Relaxed)
-            };
-        }
-        let slot = SLOT.with(|slot| *slot);
-        lock_read(pick(&self.routers, slot % self.routers.len()))
+        lock_read(pick(&self.routers, router_slot() % self.routers.len()))
     }
 
     /// Every shard, write-locked in index order.
@@ -277,6 +270,54 @@ impl Shards {
     }
 }
 
+/// How many threads use each router slot (as many slots as
+/// [`shard_count`], the length of every jar's `routers`).
+static SLOT_USERS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+/// A thread's router slot: the least used slot when the thread first
+/// routes, given back when the thread ends. Live threads then share a
+/// router, and so its lock word, only when more threads than slots are
+/// alive. (Slots handed out in turn by a counter were never given back: two
+/// threads started a multiple of the slot count apart shared a router for
+/// as long as both lived.)
+struct RouterSlot(usize);
+
+impl RouterSlot {
+    fn take() -> RouterSlot {
+        let mut users = SLOT_USERS.lock().unwrap_or_else(PoisonError::into_inner);
+        if users.is_empty() {
+            users.resize(shard_count(), 0);
+        }
+        let slot = users
+            .iter()
+            .enumerate()
+            .min_by_key(|&(_, n)| *n)
+            .map_or(0, |(slot, _)| slot);
+        if let Some(n) = users.get_mut(slot) {
+            *n += 1;
+        }
+        RouterSlot(slot)
+    }
+}
+
+impl Drop for RouterSlot {
+    fn drop(&mut self) {
+        let mut users = SLOT_USERS.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = users.get_mut(self.0) {
+            *n = n.saturating_sub(1);
+        }
+    }
+}
+
+/// This thread's router slot (slot 0 while the thread's locals are being
+/// destroyed).
+fn router_slot() -> usize {
+    thread_local! {
+        static SLOT: RouterSlot = RouterSlot::take();
+    }
+    SLOT.try_with(|slot| slot.0).unwrap_or(0)
+}
+
 /// `list[index]`; `index` is below the length wherever this is called
 /// (masked by a power of two, or taken modulo the length).
 fn pick(list: &[Padded], index: usize) -> &Padded {
@@ -358,5 +399,32 @@ impl DerefMut for WholeJar<'_> {
 impl Drop for WholeJar<'_> {
     fn drop(&mut self) {
         self.shards.split(&mut self.guards, &self.jar);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A thread that ends gives its router slot back: a thread started
+    /// after many others have come and gone does not land on the slot of
+    /// one still alive (as it did when slots were handed out in turn).
+    #[test]
+    fn live_threads_keep_their_router_slots_to_themselves() {
+        let (slot_tx, slot_rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let long_lived = std::thread::spawn(move || {
+            slot_tx.send(router_slot()).unwrap();
+            done_rx.recv().unwrap();
+        });
+        let held = slot_rx.recv().unwrap();
+        for _ in 0..shard_count() * 3 {
+            let later = std::thread::spawn(router_slot).join().unwrap();
+            // Other tests' threads may hold slots too, but fewer than
+            // `shard_count() - 1` at once: a free slot is always left.
+            assert_ne!(later % shard_count(), held % shard_count());
+        }
+        done_tx.send(()).unwrap();
+        long_lived.join().unwrap();
     }
 }
