@@ -1,7 +1,8 @@
 //! How `SharedJar` scales with threads, beside the one-lock design it
 //! replaced and reqwest's own `Jar` (an `RwLock` around `cookie_store`),
 //! all three through reqwest's `CookieStore` trait, in one run: lookups
-//! only, and 90% lookups with 10% stores, from 1, 2 and 4 threads.
+//! only, and 90% lookups with 10% stores, from 1, 2 and 4 threads, on two
+//! working sets.
 //!
 //! ```text
 //! cargo bench --bench concurrent --features reqwest [-- --secs 1 --reps 7]
@@ -20,17 +21,22 @@
 //! start and the end: on a busy machine two threads do not run at once,
 //! and the figures say nothing about scaling.
 //!
-//! The working set: 400 sites (`www.siteN.com`, `.co.uk`, `.de`), ten
-//! cookies each (4,000 cookies; five `Domain` cookies and five host-only
-//! ones per site). Every thread visits every site, in its own seeded
-//! random order, so the threads share the whole working set (what threads
-//! of one crawler sharing one jar do) and are rarely on the same site at
-//! the same moment. A store replaces one of the site's cookies with one of
-//! two values (the jar's size does not change), from header values built
+//! The jar: 400 sites (`www.siteN.com`, `.co.uk`, `.de`), ten cookies each
+//! (4,000 cookies; five `Domain` cookies and five host-only ones per
+//! site). Two working sets: **all sites**, where every thread visits every
+//! site in its own seeded random order, so the threads share the whole
+//! working set (threads of one crawler taking URLs from one frontier) and
+//! are rarely on the same site at the same moment, but a site's cookies
+//! were often last sent, and so written (RFC 6265 section 5.4 step 3), by
+//! the other core; and **own sites**, where thread `t` visits only its own
+//! 100 sites (a crawler that gives each thread its own hosts), the jar
+//! still holding all 400, so that one thread and four do the same work
+//! each. A store replaces one of the site's cookies with one of two
+//! values (the jar's size does not change), from header values built
 //! before the run, as a client receives them.
 //!
 //! `concurrent instructions <impl> <load> <ops>` runs `ops` operations of
-//! thread 0 on the main thread, for callgrind (`benches/concurrent.py`);
+//! thread 0 (all sites) on the main thread, for callgrind (`benches/concurrent.py`);
 //! impl: `shared`, `one-lock` or `reqwest`; load: `lookups`, `mixed` or
 //! `stores` (every operation a store).
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)] // a bench, not library code
@@ -47,6 +53,8 @@ const SITES: usize = 400;
 const COOKIES_PER_SITE: usize = 10;
 const THREADS: [usize; 3] = [1, 2, 4];
 const MAX_THREADS: usize = 4;
+/// The sites of each thread when every thread has its own.
+const OWN_SITES: usize = SITES / MAX_THREADS;
 /// Operations between two looks at the stop flag.
 const BATCH: u64 = 64;
 
@@ -148,6 +156,8 @@ impl Ops {
 #[derive(Clone, Copy)]
 struct Round {
     store: usize,
+    /// Each thread on its own slice of the sites, instead of all of them.
+    own_sites: bool,
     stores_one_in: u64,
     threads: usize,
     quit: bool,
@@ -160,7 +170,37 @@ struct Pool {
     stop: AtomicBool,
     start: Barrier,
     end: Barrier,
-    counts: Mutex<[u64; MAX_THREADS]>,
+    counts: Mutex<[Work; MAX_THREADS]>,
+}
+
+/// What one worker did in one run.
+#[derive(Clone, Copy, Default)]
+struct Work {
+    ops: u64,
+    /// Nanoseconds the thread spent on a core (`/proc/thread-self/schedstat`).
+    on_core: u64,
+}
+
+/// One run of one configuration.
+#[derive(Clone, Copy)]
+struct Measure {
+    /// Operations per second of wall time, all threads together.
+    rate: f64,
+    /// Operations per second that the threads spent on a core: what a
+    /// busy machine, which keeps the threads off the cores, changes least.
+    rate_on_core: f64,
+    /// The threads' time on a core over the wall time: 2.0 when two
+    /// threads ran side by side the whole time.
+    cores: f64,
+}
+
+/// This thread's time on a core so far, in nanoseconds (0 where the
+/// kernel does not say).
+fn on_core_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(0)
 }
 
 impl Pool {
@@ -174,23 +214,29 @@ impl Pool {
             }
             if t < round.threads {
                 let store = stores[round.store];
+                let sites = match round.own_sites {
+                    true => &sites[t * OWN_SITES..(t + 1) * OWN_SITES],
+                    false => sites,
+                };
                 let mut done = 0;
+                let before = on_core_ns();
                 while !self.stop.load(Ordering::Relaxed) {
                     for _ in 0..BATCH {
                         ops.run_one(store, sites, round.stores_one_in);
                     }
                     done += BATCH;
                 }
-                self.counts.lock().unwrap()[t] = done;
+                let on_core = on_core_ns().saturating_sub(before);
+                self.counts.lock().unwrap()[t] = Work { ops: done, on_core };
             }
             self.end.wait();
         }
     }
 
-    /// One run of `secs`: operations per second over all threads.
-    fn run(&self, round: Round, secs: f64) -> f64 {
+    /// One run of `secs`.
+    fn run(&self, round: Round, secs: f64) -> Measure {
         *self.round.lock().unwrap() = round;
-        *self.counts.lock().unwrap() = [0; MAX_THREADS];
+        *self.counts.lock().unwrap() = [Work::default(); MAX_THREADS];
         self.stop.store(false, Ordering::Relaxed);
         self.start.wait();
         let began = Instant::now();
@@ -198,7 +244,14 @@ impl Pool {
         self.stop.store(true, Ordering::Relaxed);
         self.end.wait();
         let elapsed = began.elapsed().as_secs_f64();
-        self.counts.lock().unwrap().iter().sum::<u64>() as f64 / elapsed
+        let work = *self.counts.lock().unwrap();
+        let ops = work.iter().map(|w| w.ops).sum::<u64>() as f64;
+        let on_core = work.iter().map(|w| w.on_core).sum::<u64>() as f64 / 1e9;
+        Measure {
+            rate: ops / elapsed,
+            rate_on_core: ops / on_core.max(f64::MIN_POSITIVE),
+            cores: on_core / elapsed,
+        }
     }
 }
 
@@ -307,12 +360,19 @@ fn main() {
         args.reps,
         args.secs
     );
-    let loads = [("lookups only", 0), ("90% lookups, 10% stores", 10)];
-    // rates[load][store][threads index] = one rate per repetition.
-    let mut rates = vec![vec![vec![Vec::new(); THREADS.len()]; stores.len()]; loads.len()];
+    // (working set, each thread on its own sites, load, one store in).
+    let workloads = [
+        ("all sites", false, "lookups only", 0),
+        ("all sites", false, "90% lookups, 10% stores", 10),
+        ("own sites", true, "lookups only", 0),
+        ("own sites", true, "90% lookups, 10% stores", 10),
+    ];
+    // rates[workload][store][threads index] = one rate per repetition.
+    let mut rates = vec![vec![vec![Vec::new(); THREADS.len()]; stores.len()]; workloads.len()];
     let pool = Pool {
         round: Mutex::new(Round {
             store: 0,
+            own_sites: false,
             stores_one_in: 0,
             threads: 0,
             quit: false,
@@ -320,7 +380,7 @@ fn main() {
         stop: AtomicBool::new(false),
         start: Barrier::new(MAX_THREADS + 1),
         end: Barrier::new(MAX_THREADS + 1),
-        counts: Mutex::new([0; MAX_THREADS]),
+        counts: Mutex::new([Work::default(); MAX_THREADS]),
     };
     std::thread::scope(|s| {
         for t in 0..MAX_THREADS {
@@ -331,18 +391,21 @@ fn main() {
         // not counted.
         for rep in 0..=args.reps {
             let secs = if rep == 0 { 0.2 } else { args.secs };
-            for (&(_, stores_one_in), per_load) in loads.iter().zip(rates.iter_mut()) {
+            for (&(_, own_sites, _, stores_one_in), per_load) in
+                workloads.iter().zip(rates.iter_mut())
+            {
                 for (store, per_store) in per_load.iter_mut().enumerate() {
                     for (&threads, per_count) in THREADS.iter().zip(per_store.iter_mut()) {
                         let round = Round {
                             store,
+                            own_sites,
                             stores_one_in,
                             threads,
                             quit: false,
                         };
-                        let ops = pool.run(round, secs);
+                        let measure = pool.run(round, secs);
                         if rep > 0 {
-                            per_count.push(ops);
+                            per_count.push(measure);
                         }
                     }
                 }
@@ -350,6 +413,7 @@ fn main() {
         }
         *pool.round.lock().unwrap() = Round {
             store: 0,
+            own_sites: false,
             stores_one_in: 0,
             threads: 0,
             quit: true,
@@ -358,30 +422,47 @@ fn main() {
     });
     println!("end: {}", load_average());
     println!();
-    print!("| load | threads |");
-    for name in names {
-        print!(" `{name}` ops/s | / 1 thread |");
-    }
-    println!();
-    println!("|{}", " --- |".repeat(2 + 2 * names.len()));
-    for (l, (load, _)) in loads.iter().enumerate() {
-        for (n, threads) in THREADS.iter().enumerate() {
-            print!("| {load} | {threads} |");
-            for per_store in &rates[l] {
-                let speedup: Vec<f64> = per_store[n]
-                    .iter()
-                    .zip(&per_store[0])
-                    .map(|(many, one)| many / one)
-                    .collect();
-                print!(
-                    " {} | {} |",
-                    summary(&per_store[n], rate),
-                    summary(&speedup, |x| format!("{x:.2}x"))
-                );
-            }
-            println!();
+    let table = |title: &str, field: fn(&Measure) -> f64, speedup_of: &str| {
+        println!("{title}");
+        println!();
+        print!("| sites | load | threads |");
+        for name in names {
+            print!(" `{name}` | {speedup_of} |");
         }
-    }
-    println!();
-    println!("ops/s: median (min-max) of the repetitions; / 1 thread: the speed-up over 1 thread within each repetition, median (min-max).");
+        println!();
+        println!("|{}", " --- |".repeat(3 + 2 * names.len()));
+        for ((sites, _, load, _), per_load) in workloads.iter().zip(&rates) {
+            for (n, threads) in THREADS.iter().enumerate() {
+                print!("| {sites} | {load} | {threads} |");
+                for per_store in per_load {
+                    let values: Vec<f64> = per_store[n].iter().map(field).collect();
+                    let speedup: Vec<f64> = per_store[n]
+                        .iter()
+                        .zip(&per_store[0])
+                        .map(|(many, one)| field(many) / field(one))
+                        .collect();
+                    let mut cores: Vec<f64> = per_store[n].iter().map(|m| m.cores).collect();
+                    print!(
+                        " {} | {} on {:.2} cores |",
+                        summary(&values, rate),
+                        summary(&speedup, |x| format!("{x:.2}x")),
+                        median(&mut cores)
+                    );
+                }
+                println!();
+            }
+        }
+        println!();
+    };
+    table(
+        "Operations per second (wall time):",
+        |m| m.rate,
+        "/ 1 thread",
+    );
+    table(
+        "Operations per second on a core (the threads' time on a core, not the wall time: what a busy machine changes least; not the speed-up an idle machine gives):",
+        |m| m.rate_on_core,
+        "/ 1 thread",
+    );
+    println!("Each cell: median (min-max) of the repetitions. / 1 thread: the ratio to 1 thread's figure within each repetition, median (min-max); on N cores: the threads' time on a core over the wall time (median) (2.00 when two threads ran side by side throughout; less when the machine was busy).");
 }
