@@ -8,18 +8,23 @@
 //! (section 5.3 step 12), so both stay inside one shard; threads working on
 //! different sites take different locks and advance different clocks.
 //!
-//! The jar-wide limit spans shards: a counter says when a store took the
-//! jar over it, and only then are all shards locked (in index order, so
-//! two such stores cannot deadlock) to evict expired cookies first and then
-//! the least recently used cookie of the whole jar. Each shard's candidate
-//! is its own least recently used cookie (its recency ticks are exact
-//! within it); across shards the candidates compare by last-access time,
-//! which is what RFC 6265 section 5.3 step 12 orders by. Two sites' cookies
-//! last used in the same nanosecond may then go in another order than one
-//! lock would have chosen; the counts are exact after every call.
+//! The jar-wide limit spans shards, and is exact at every moment: a count
+//! of all shards' cookies, in which a store that may add a cookie reserves
+//! its place before it adds (under its shard's lock). When no place is
+//! left, that store locks all shards (in index order, so that two such
+//! stores cannot deadlock) before it adds, then evicts expired cookies
+//! first and then the least recently used cookie of the whole jar. A
+//! replacement, the common store, locks its own shard only and leaves the
+//! count alone. Each shard's candidate is its own least recently used
+//! cookie (its recency ticks are exact within it); across shards the
+//! candidates compare by last-access time, which is what RFC 6265 section
+//! 5.3 step 12 orders by. Two sites' cookies last used in the same
+//! nanosecond may then go in another order than one lock would have
+//! chosen; the counts are exact.
 
 use crate::cookie::Cookie;
 use crate::hash::KeyedHash;
+use crate::jar::sharding::{combined, Created};
 use crate::jar::{Jar, Rejection, RequestContext, Stored};
 use std::hash::BuildHasher;
 use std::ops::{Deref, DerefMut};
@@ -133,8 +138,17 @@ impl Shards {
     }
 
     /// Stores one `Set-Cookie` in the shard of the bucket its cookie is
-    /// filed under, then enforces the jar-wide limit. The cookie is created
+    /// filed under, and keeps the jar-wide limit. The cookie is created
     /// (parsed, checked, its bucket found) before any shard is locked.
+    ///
+    /// The limit is exact at every moment, not only once the stores
+    /// return: a store that may add a cookie (it replaces none) first
+    /// reserves its place in the shared count, so that the count is never
+    /// below what the shards hold; when there is no place left, it locks
+    /// every shard, adds, and evicts. A replacement or a deletion, which
+    /// adds none, neither reads nor writes the shared count unless a cookie
+    /// goes. Under the RFC 2109 profile, each cookie of a header is stored
+    /// so.
     pub(crate) fn set_cookie_with(
         &self,
         url: &Url,
@@ -143,51 +157,78 @@ impl Shards {
         now: OffsetDateTime,
     ) -> Result<Stored, Rejection> {
         let router = self.router();
-        let (shard, created) = match router.stores_cookie_lists() {
-            true => {
-                let route = router.route(url);
-                (self.shard(route.as_ref().map_or("", |r| r.key())), None)
-            }
-            false => {
-                let created = router.create_for_store(url, set_cookie, context, now)?;
-                (self.shard(created.key()), Some(created))
-            }
-        };
-        drop(router);
-        let (result, over) = {
-            let mut jar = lock_write(shard);
-            let before = jar.len() as isize;
-            let result = match created {
-                Some(created) => jar.store_created(created, context, now),
-                None => jar.set_cookie_with(url, set_cookie, context, now),
+        if router.stores_cookie_lists() {
+            // RFC 2109 section 4.2.2: one header, several cookies, each
+            // stored as if it came alone (as `Jar::set_cookie_list_with`).
+            let cookies = router.cookies_of(set_cookie);
+            drop(router);
+            let results = match cookies {
+                Ok(cookies) => cookies
+                    .into_iter()
+                    .map(|cookie| self.store_one(url, cookie, context, now))
+                    .collect(),
+                Err(refused) => vec![Err(refused)],
             };
-            // A replacement (the common store) neither reads nor writes the
-            // shared counter: it cannot take the jar over its limit. The
-            // counter changes under the shard's lock, so that an eviction
-            // that locks every shard sees every change counted.
-            let over = match jar.len() as isize - before {
-                0 => false,
-                delta => {
-                    let total = self.total.0.fetch_add(delta, Ordering::Relaxed) + delta;
-                    delta > 0 && total > self.max_cookies as isize
-                }
-            };
-            (result, over)
-        };
-        if !over {
-            return result;
+            return combined(results);
         }
+        drop(router);
+        self.store_one(url, set_cookie, context, now)
+    }
+
+    /// [`Shards::set_cookie_with`] for a `Set-Cookie` of one cookie.
+    fn store_one(
+        &self,
+        url: &Url,
+        set_cookie: &str,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        // The router is let go before any shard is locked: the whole-jar
+        // guard replaces the routers while it holds every shard.
+        let created = self
+            .router()
+            .create_for_store(url, set_cookie, context, now)?;
+        let index = self.index(created.key());
+        let mut jar = lock_write(pick(&self.shards, index));
+        if !jar.may_add(&created) {
+            return self.store_counted(&mut jar, created, 0, context, now).0;
+        }
+        // The reservation stands for the cookie added, if it is.
+        let reserved = self.total.0.fetch_add(1, Ordering::AcqRel) + 1;
+        if reserved <= self.max_cookies as isize {
+            return self.store_counted(&mut jar, created, 1, context, now).0;
+        }
+        self.total.0.fetch_sub(1, Ordering::AcqRel);
+        drop(jar);
+        // No place left: add and evict with every shard locked.
         let mut guards = self.lock_all();
+        let Some(jar) = guards.get_mut(index) else {
+            return Err(Rejection::NoRoom);
+        };
+        let (result, _) = self.store_counted(jar, created, 0, context, now);
         let evicted = self.enforce_total(&mut guards, now);
-        Ok(match result? {
-            Stored::Inserted { evicted: e } => Stored::Inserted {
-                evicted: e + evicted,
-            },
-            Stored::Replaced { evicted: e } => Stored::Replaced {
-                evicted: e + evicted,
-            },
-            other => other,
-        })
+        with_evicted(result, evicted)
+    }
+
+    /// Stores into one (locked) shard's jar and counts the cookies it
+    /// added (or removed: negative), of which `reserved` were counted
+    /// before, while the lock is held, so that every shard locked at once
+    /// sees every change counted.
+    fn store_counted(
+        &self,
+        jar: &mut Jar,
+        created: Created<'_>,
+        reserved: isize,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> (Result<Stored, Rejection>, isize) {
+        let before = jar.len() as isize;
+        let result = jar.store_created(created, context, now);
+        let delta = jar.len() as isize - before;
+        if delta != reserved {
+            self.total.0.fetch_add(delta - reserved, Ordering::AcqRel);
+        }
+        (result, delta)
     }
 
     /// RFC 6265 section 5.3 step 12 for the whole jar, with every shard
@@ -221,7 +262,7 @@ impl Shards {
             }
             total -= 1;
         }
-        self.total.0.store(total as isize, Ordering::Relaxed);
+        self.total.0.store(total as isize, Ordering::Release);
         before - total
     }
 
@@ -266,7 +307,7 @@ impl Shards {
         for router in self.routers.iter() {
             *lock_write(router) = template.empty_like();
         }
-        self.total.0.store(jar.len() as isize, Ordering::Relaxed);
+        self.total.0.store(jar.len() as isize, Ordering::Release);
     }
 }
 
@@ -316,6 +357,20 @@ fn router_slot() -> usize {
         static SLOT: RouterSlot = RouterSlot::take();
     }
     SLOT.try_with(|slot| slot.0).unwrap_or(0)
+}
+
+/// A store's result with `evicted` more cookies evicted for the jar-wide
+/// limit.
+fn with_evicted(result: Result<Stored, Rejection>, evicted: usize) -> Result<Stored, Rejection> {
+    Ok(match result? {
+        Stored::Inserted { evicted: e } => Stored::Inserted {
+            evicted: e + evicted,
+        },
+        Stored::Replaced { evicted: e } => Stored::Replaced {
+            evicted: e + evicted,
+        },
+        other => other,
+    })
 }
 
 /// `list[index]`; `index` is below the length wherever this is called
@@ -405,6 +460,145 @@ impl Drop for WholeJar<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Limits;
+    use std::sync::Arc;
+
+    /// Stores that add, replace and delete cookies on many threads, while
+    /// another thread looks at the whole jar: no look ever sees more than
+    /// the jar-wide limit or a domain over its own, and the counter agrees
+    /// with the shards at the end.
+    #[test]
+    fn the_limits_hold_at_every_moment_and_the_count_stays_exact() {
+        let limits = Limits {
+            max_cookies: 40,
+            max_cookies_per_domain: 6,
+            ..Limits::RFC2109
+        };
+        let shards = Shards::new(Jar::builder().limits(limits).build());
+        let now = OffsetDateTime::now_utc();
+        let done = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let (shards, done) = (&shards, &done);
+            s.spawn(move || {
+                let mut looks = 0;
+                while !done.load(Ordering::Relaxed) || looks == 0 {
+                    let jar = shards.assemble();
+                    assert!(jar.len() <= 40, "{} cookies", jar.len());
+                    let mut per_domain = std::collections::HashMap::new();
+                    for c in jar.iter() {
+                        *per_domain.entry(c.domain().to_owned()).or_insert(0) += 1;
+                    }
+                    assert!(per_domain.values().all(|&n| n <= 6), "{per_domain:?}");
+                    looks += 1;
+                }
+            });
+            let storers: Vec<_> = (0..6usize)
+                .map(|t| {
+                    s.spawn(move || {
+                        for i in 0..400usize {
+                            let site = (t * 5 + i) % 17;
+                            let url =
+                                Url::parse(&format!("https://www.site{site}.example/")).unwrap();
+                            // New names, replacements of a few names, and
+                            // deletions (Max-Age=0) of those.
+                            let header = match i % 4 {
+                                0 => format!("t{t}n{i}=v"),
+                                1 | 2 => format!("shared{}=v{i}", i % 3),
+                                _ => format!("shared{}=gone; Max-Age=0", i % 3),
+                            };
+                            let context = RequestContext::default();
+                            let _ = shards.set_cookie_with(&url, &header, context, now);
+                        }
+                    })
+                })
+                .collect();
+            for storer in storers {
+                storer.join().unwrap();
+            }
+            done.store(true, Ordering::Relaxed);
+        });
+        let guards = shards.lock_all();
+        let held: usize = guards.iter().map(|j| j.len()).sum();
+        assert_eq!(shards.total.0.load(Ordering::Relaxed), held as isize);
+        assert!(held <= 40);
+    }
+
+    /// A store that takes a full jar over its limit adds its cookie with
+    /// every shard locked, so that no one sees the jar over its limit even
+    /// before the eviction. Made deterministic with a listener: when the
+    /// new cookie is added, another thread tries to lock the other shards
+    /// (it could, when the cookie was added with only its own shard locked
+    /// and the eviction came after) and, if it can, counts the cookies as
+    /// soon as the store lets go of its shard.
+    #[test]
+    fn nobody_sees_a_full_jar_over_its_limit_while_a_store_evicts() {
+        use crate::jar::ChangeKind;
+        use std::sync::mpsc::channel;
+        let limits = Limits {
+            max_cookies: 10,
+            ..Limits::RFC2109
+        };
+        let (added_tx, added_rx) = channel::<()>();
+        let (seen_tx, seen_rx) = channel::<bool>();
+        let added_tx = Mutex::new(added_tx);
+        let seen_rx = Mutex::new(seen_rx);
+        let listener = move |change: &crate::jar::Change<'_>| {
+            if change.kind == ChangeKind::Added && change.cookie.name() == "last" {
+                added_tx.lock().unwrap().send(()).unwrap();
+                // Whether the other shards could be locked meanwhile.
+                let _ = seen_rx.lock().unwrap().recv().unwrap();
+            }
+        };
+        let jar = Jar::builder()
+            .limits(limits)
+            .on_change(Arc::new(listener))
+            .build();
+        let shards = Shards::new(jar);
+        let now = OffsetDateTime::now_utc();
+        // A site whose shard is not the first, which every whole-jar lock
+        // takes first (so that the counting thread and the store cannot
+        // wait for each other).
+        let site = (0..)
+            .map(|n| format!("site{n}.example"))
+            .find(|site| shards.index(site) != 0)
+            .unwrap();
+        let url = Url::parse(&format!("https://{site}/")).unwrap();
+        for n in 0..10 {
+            let other = Url::parse(&format!("https://fill{n}.example/")).unwrap();
+            shards
+                .set_cookie_with(&other, "c=1", RequestContext::default(), now)
+                .unwrap();
+        }
+        let own = shards.index(&site);
+        let counted = std::thread::scope(|s| {
+            let (shards, seen_tx) = (&shards, &seen_tx);
+            let counter = s.spawn(move || {
+                added_rx.recv().unwrap();
+                let others: Option<Vec<_>> = shards
+                    .shards
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != own)
+                    .map(|(_, shard)| shard.0.try_read().ok())
+                    .collect();
+                let Some(others) = others else {
+                    seen_tx.send(false).unwrap();
+                    return None;
+                };
+                seen_tx.send(true).unwrap();
+                let mine = lock_read(pick(&shards.shards, own));
+                Some(mine.len() + others.iter().map(|j| j.len()).sum::<usize>())
+            });
+            let stored = shards.set_cookie_with(&url, "last=1", RequestContext::default(), now);
+            assert_eq!(stored, Ok(Stored::Inserted { evicted: 1 }));
+            counter.join().unwrap()
+        });
+        assert_eq!(
+            counted, None,
+            "the other shards were free while the cookie was added: {counted:?} cookies seen"
+        );
+        assert_eq!(shards.assemble().len(), 10);
+    }
 
     /// A thread that ends gives its router slot back: a thread started
     /// after many others have come and gone does not land on the slot of

@@ -65,6 +65,31 @@ proptest! {
     }
 }
 
+proptest! {
+    /// The same under the RFC 2109 profile, whose headers may hold several
+    /// cookies: each is stored (and evicts) as if it came alone, as in one
+    /// jar.
+    #[test]
+    fn a_shared_rfc2109_jar_answers_as_one_jar(
+        ops in prop::collection::vec((0usize..7, 0usize..6, 0u8..10, 0i64..40), 1..80)
+    ) {
+        let build = || Jar::builder().limits(SMALL).profile(cookiejar::Profile::Rfc2109).build();
+        let mut oracle = build();
+        let shared = SharedJar::new(build());
+        for (step, &(site, name, what, age)) in ops.iter().enumerate() {
+            let now = NOW + Duration::seconds(step as i64);
+            let u = url(&format!("http://www.site{site}.example/a/"));
+            if what < 3 {
+                prop_assert_eq!(shared.cookie_header_at(&u, now), oracle.cookie_header_at(&u, now));
+            } else {
+                let header = format!("n{name}=v{step}; Max-Age={}, m{name}=w; Version=1", age - 2);
+                prop_assert_eq!(shared.set_cookie_at(&u, &header, now), oracle.set_cookie_at(&u, &header, now), "{}", header);
+            }
+            prop_assert_eq!(content(&shared.read()), content(&oracle));
+        }
+    }
+}
+
 #[test]
 fn many_threads_keep_the_limits_exact() {
     let limits = Limits {

@@ -139,6 +139,14 @@ impl Jar {
         self.store_cookie(cookie, key, &request, &context, now)
     }
 
+    /// Whether storing `created` may add a cookie to this jar: it replaces
+    /// none (RFC 6265 section 5.3 step 11), so it is inserted, unless it is
+    /// refused or already expired. A replacement or a deletion never adds
+    /// one.
+    pub(crate) fn may_add(&self, created: &Created<'_>) -> bool {
+        self.same_cookie(created.key(), &created.cookie).is_none()
+    }
+
     /// The cookie this jar would evict first for its jar-wide limit (RFC
     /// 6265 section 5.3 step 12: least recently used), as its last-access
     /// time: how the shards of a shared jar compare their candidates.
@@ -199,10 +207,26 @@ impl Jar {
 
 impl Jar {
     /// Whether a `Set-Cookie` may hold several cookies (RFC 2109 section
-    /// 4.2.2), so that it cannot be created before its shard is known.
+    /// 4.2.2), each of which may go to its own shard.
     pub(crate) fn stores_cookie_lists(&self) -> bool {
         self.profile == Profile::Rfc2109
     }
+
+    /// The cookies of one `Set-Cookie` header as
+    /// [`Jar::set_cookie_list_with`] stores them, one by one; or the
+    /// refusal of the whole header.
+    pub(crate) fn cookies_of<'h>(&self, header: &'h str) -> Result<Vec<&'h str>, Rejection> {
+        if self.profile != Profile::Rfc2109 {
+            return Ok(vec![header]);
+        }
+        self.cookie_list(header)
+    }
+}
+
+/// The one result of a header of several cookies (as
+/// [`Jar::set_cookie_with`] gives it).
+pub(crate) fn combined(results: Vec<Result<Stored, Rejection>>) -> Result<Stored, Rejection> {
+    super::rfc2109::combined(results)
 }
 
 /// Each of `ranked`'s cookies' rank in creation order (0 for the
