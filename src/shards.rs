@@ -8,19 +8,22 @@
 //! (section 5.3 step 12), so both stay inside one shard; threads working on
 //! different sites take different locks and advance different clocks.
 //!
-//! The jar-wide limit spans shards, and is exact at every moment: a count
-//! of all shards' cookies, in which a store that may add a cookie reserves
-//! its place before it adds (under its shard's lock). When no place is
-//! left, that store locks all shards (in index order, so that two such
-//! stores cannot deadlock) before it adds, then evicts expired cookies
-//! first and then the least recently used cookie of the whole jar. A
-//! replacement, the common store, locks its own shard only and leaves the
-//! count alone. Each shard's candidate is its own least recently used
-//! cookie (its recency ticks are exact within it); across shards the
-//! candidates compare by last-access time, which is what RFC 6265 section
-//! 5.3 step 12 orders by. Two sites' cookies last used in the same
-//! nanosecond may then go in another order than one lock would have
-//! chosen; the counts are exact.
+//! The jar-wide limit spans shards, and is exact at every moment. A count
+//! of all shards' cookies is kept by every store that adds or removes one,
+//! under its shard's lock. At most one store per shard is under way, and
+//! each adds at most one cookie: while the jar has more free places than
+//! shards, no store waits for another shard. Nearer the limit, a store
+//! that may add a cookie reserves its place in the count first, and when
+//! none is left (a place is kept for a store under way in each other
+//! shard) it locks all shards (in index order, so that two such stores
+//! cannot deadlock) before it adds, then evicts expired cookies first and
+//! then the least recently used cookie of the whole jar. A replacement,
+//! the common store, locks its own shard only. Each shard's candidate is
+//! its own least recently used cookie (its recency ticks are exact within
+//! it); across shards the candidates compare by last-access time, which is
+//! what RFC 6265 section 5.3 step 12 orders by. Two sites' cookies last
+//! used in the same nanosecond may then go in another order than one lock
+//! would have chosen; the counts are exact.
 
 use crate::cookie::Cookie;
 use crate::hash::KeyedHash;
@@ -142,13 +145,14 @@ impl Shards {
     /// (parsed, checked, its bucket found) before any shard is locked.
     ///
     /// The limit is exact at every moment, not only once the stores
-    /// return: a store that may add a cookie (it replaces none) first
-    /// reserves its place in the shared count, so that the count is never
-    /// below what the shards hold; when there is no place left, it locks
-    /// every shard, adds, and evicts. A replacement or a deletion, which
-    /// adds none, neither reads nor writes the shared count unless a cookie
-    /// goes. Under the RFC 2109 profile, each cookie of a header is stored
-    /// so.
+    /// return. Far from it (more free places than shards), a store locks
+    /// its shard and counts what it added or removed. Nearer, a store that
+    /// may add a cookie (it replaces none) first reserves its place in the
+    /// count, leaving a place for a store under way in each other shard;
+    /// when there is none left, it locks every shard, adds, and evicts. A
+    /// replacement or a deletion, which adds none, only reads the count
+    /// unless a cookie goes. Under the RFC 2109 profile, each cookie of a
+    /// header is stored so.
     pub(crate) fn set_cookie_with(
         &self,
         url: &Url,
@@ -190,12 +194,25 @@ impl Shards {
             .create_for_store(url, set_cookie, context, now)?;
         let index = self.index(created.key());
         let mut jar = lock_write(pick(&self.shards, index));
-        if !jar.may_add(&created) {
+        // At most one store per shard is under way, and each adds at most
+        // one cookie, which it counts once added: far from the limit, all
+        // of them at once stay within it.
+        let max = isize::try_from(self.max_cookies).unwrap_or(isize::MAX);
+        let others = self.shards.len() as isize - 1;
+        let far = self
+            .total
+            .0
+            .load(Ordering::Acquire)
+            .saturating_add(others + 1)
+            <= max;
+        if far || !jar.may_add(&created) {
             return self.store_counted(&mut jar, created, 0, context, now).0;
         }
-        // The reservation stands for the cookie added, if it is.
+        // Near the limit, a store that may add reserves its place first
+        // (the count is then never below what the shards hold), and leaves
+        // room for the stores under way in the other shards.
         let reserved = self.total.0.fetch_add(1, Ordering::AcqRel) + 1;
-        if reserved <= self.max_cookies as isize {
+        if reserved.saturating_add(others) <= max {
             return self.store_counted(&mut jar, created, 1, context, now).0;
         }
         self.total.0.fetch_sub(1, Ordering::AcqRel);
