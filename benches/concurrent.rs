@@ -5,7 +5,7 @@
 //! working sets.
 //!
 //! ```text
-//! cargo bench --bench concurrent --features reqwest [-- --secs 1 --reps 7]
+//! cargo bench --bench concurrent --features reqwest [-- --secs 1 --reps 5]
 //! ```
 //!
 //! Why not criterion: a criterion sample of a few hundred microseconds that
@@ -295,7 +295,7 @@ struct Args {
 }
 
 fn args() -> Args {
-    let mut args = Args { secs: 1.0, reps: 7 };
+    let mut args = Args { secs: 1.0, reps: 5 };
     let all: Vec<String> = std::env::args().skip(1).collect();
     let mut it = all.iter();
     while let Some(a) = it.next() {
