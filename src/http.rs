@@ -66,9 +66,15 @@ pub fn add_cookie_header_at(
     headers: &mut HeaderMap,
     now: OffsetDateTime,
 ) -> bool {
-    let Some(ours) = jar.cookie_header_at(url, now) else {
-        return false;
-    };
+    match jar.cookie_header_at(url, now) {
+        Some(ours) => add_to_cookie_field(&ours, headers),
+        None => false,
+    }
+}
+
+/// Puts `ours` after the cookies already in `headers`, in one `Cookie`
+/// field; false if the result is not a valid field value.
+fn add_to_cookie_field(ours: &str, headers: &mut HeaderMap) -> bool {
     let existing: Vec<&[u8]> = headers
         .get_all(COOKIE)
         .iter()
@@ -118,7 +124,10 @@ impl SharedJar {
         headers: &mut HeaderMap,
         now: OffsetDateTime,
     ) -> bool {
-        add_cookie_header_at(&self.shard_for(url), url, headers, now)
+        match self.cookie_header_at(url, now) {
+            Some(ours) => add_to_cookie_field(&ours, headers),
+            None => false,
+        }
     }
 }
 

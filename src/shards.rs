@@ -8,22 +8,31 @@
 //! (section 5.3 step 12), so both stay inside one shard; threads working on
 //! different sites take different locks and advance different clocks.
 //!
-//! The jar-wide limit spans shards: a counter says when a store took the
-//! jar over it, and only then are all shards locked (in index order, so
-//! two such stores cannot deadlock) to evict expired cookies first and then
-//! the least recently used cookie of the whole jar. Each shard's candidate
-//! is its own least recently used cookie (its recency ticks are exact
-//! within it); across shards the candidates compare by last-access time,
-//! which is what RFC 6265 section 5.3 step 12 orders by. Two sites' cookies
-//! last used in the same nanosecond may then go in another order than one
-//! lock would have chosen; the counts are exact after every call.
+//! The jar-wide limit spans shards, and is exact at every moment. A count
+//! of all shards' cookies is kept by every store that adds or removes one,
+//! under its shard's lock. At most one store per shard is under way, and
+//! each adds at most one cookie: while the jar has more free places than
+//! shards, no store waits for another shard. Nearer the limit, a store
+//! that may add a cookie reserves its place in the count first, and when
+//! none is left (a place is kept for a store under way in each other
+//! shard) it locks all shards (in index order, so that two such stores
+//! cannot deadlock) before it adds, then evicts expired cookies first and
+//! then the least recently used cookie of the whole jar. A replacement,
+//! the common store, locks its own shard only. Each shard's candidate is
+//! its own least recently used cookie (its recency ticks are exact within
+//! it); across shards the candidates compare by last-access time, which is
+//! what RFC 6265 section 5.3 step 12 orders by. Two sites' cookies last
+//! used in the same nanosecond may then go in another order than one lock
+//! would have chosen; the counts are exact.
 
 use crate::cookie::Cookie;
+use crate::hash::KeyedHash;
+use crate::jar::sharding::{combined, Created};
 use crate::jar::{Jar, Rejection, RequestContext, Stored};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
-use std::sync::{PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use time::OffsetDateTime;
 use url::Url;
 
@@ -41,12 +50,20 @@ pub(crate) struct Shards {
     /// thread slot, so that threads do not share a lock word for it; all
     /// are replaced together when the list changes (`WholeJar`).
     routers: Box<[Padded]>,
+    /// Keys the choice of shard (the hash of the bucket's key).
+    hasher: KeyedHash,
     /// The jar-wide limit (each shard's own is unlimited).
     max_cookies: usize,
-    /// Cookies in all shards, kept up to date by every change; exact
-    /// whenever no change is under way.
-    total: AtomicIsize,
+    /// Cookies in all shards, kept up to date by every store that adds or
+    /// removes one; exact whenever no change is under way. On a line of its
+    /// own: it changes, and the fields above are read by every request.
+    total: PaddedCount,
 }
+
+/// [`Shards::total`] on a cache line of its own (two, as [`Padded`]).
+#[derive(Debug)]
+#[repr(align(128))]
+struct PaddedCount(AtomicIsize);
 
 /// How many shards for this machine: four per core, a power of two, at
 /// least 8 and at most 256 (more only costs memory: an empty shard is a
@@ -77,8 +94,9 @@ impl Shards {
             routers: (0..count)
                 .map(|_| Padded(RwLock::new(template.empty_like())))
                 .collect(),
+            hasher: KeyedHash::default(),
             max_cookies,
-            total: AtomicIsize::new(0),
+            total: PaddedCount(AtomicIsize::new(0)),
         };
         let mut guards = shards.lock_all();
         shards.split(&mut guards, &jar);
@@ -87,9 +105,7 @@ impl Shards {
     }
 
     fn index(&self, key: &str) -> usize {
-        let mut hasher = DefaultHasher::new();
-        key.hash(&mut hasher);
-        (hasher.finish() as usize) & (self.shards.len() - 1)
+        (self.hasher.hash_one(key) as usize) & (self.shards.len() - 1)
     }
 
     fn shard(&self, key: &str) -> &Padded {
@@ -98,14 +114,7 @@ impl Shards {
 
     /// This thread's router.
     fn router(&self) -> RwLockReadGuard<'_, Jar> {
-        thread_local! {
-            static SLOT: usize = {
-                static NEXT: AtomicUsize = AtomicUsize::new(0);
-                NEXT.fetch_add(1, Ordering::Relaxed)
-            };
-        }
-        let slot = SLOT.with(|slot| *slot);
-        lock_read(pick(&self.routers, slot % self.routers.len()))
+        lock_read(pick(&self.routers, router_slot() % self.routers.len()))
     }
 
     /// Every shard, write-locked in index order.
@@ -113,14 +122,37 @@ impl Shards {
         self.shards.iter().map(lock_write).collect()
     }
 
-    /// A read lock on the shard that answers lookups for `url`.
-    pub(crate) fn for_lookup(&self, url: &Url) -> RwLockReadGuard<'_, Jar> {
-        let key = self.router().lookup_key(url);
-        lock_read(self.shard(key.as_deref().unwrap_or_default()))
+    /// [`Jar::write_cookie_header_with`] under the read lock of the shard
+    /// that holds the request's cookies. The router finds the request's
+    /// bucket once; the shard's jar reads it without a second public suffix
+    /// lookup.
+    pub(crate) fn write_cookie_header_with(
+        &self,
+        url: &Url,
+        context: RequestContext,
+        now: OffsetDateTime,
+        header: &mut String,
+    ) -> usize {
+        let Some(route) = self.router().route(url) else {
+            header.clear();
+            return 0;
+        };
+        lock_read(self.shard(route.key())).write_routed_header(&route, context, now, header)
     }
 
     /// Stores one `Set-Cookie` in the shard of the bucket its cookie is
-    /// filed under, then enforces the jar-wide limit.
+    /// filed under, and keeps the jar-wide limit. The cookie is created
+    /// (parsed, checked, its bucket found) before any shard is locked.
+    ///
+    /// The limit is exact at every moment, not only once the stores
+    /// return. Far from it (more free places than shards), a store locks
+    /// its shard and counts what it added or removed. Nearer, a store that
+    /// may add a cookie (it replaces none) first reserves its place in the
+    /// count, leaving a place for a store under way in each other shard;
+    /// when there is none left, it locks every shard, adds, and evicts. A
+    /// replacement or a deletion, which adds none, only reads the count
+    /// unless a cookie goes. Under the RFC 2109 profile, each cookie of a
+    /// header is stored so.
     pub(crate) fn set_cookie_with(
         &self,
         url: &Url,
@@ -129,47 +161,91 @@ impl Shards {
         now: OffsetDateTime,
     ) -> Result<Stored, Rejection> {
         let router = self.router();
-        let (shard, created) = match router.stores_cookie_lists() {
-            true => (
-                self.shard(&router.lookup_key(url).unwrap_or_default()),
-                None,
-            ),
-            false => {
-                let (cookie, key) = router.create_for_store(url, set_cookie, context, now)?;
-                (self.shard(&key), Some((cookie, key)))
-            }
-        };
-        drop(router);
-        let (result, over) = {
-            let mut jar = lock_write(shard);
-            let before = jar.len() as isize;
-            let result = match created {
-                Some((cookie, key)) => jar.store_created(cookie, &key, url, context, now),
-                None => jar.set_cookie_with(url, set_cookie, context, now),
+        if router.stores_cookie_lists() {
+            // RFC 2109 section 4.2.2: one header, several cookies, each
+            // stored as if it came alone (as `Jar::set_cookie_list_with`).
+            let cookies = router.cookies_of(set_cookie);
+            drop(router);
+            let results = match cookies {
+                Ok(cookies) => cookies
+                    .into_iter()
+                    .map(|cookie| self.store_one(url, cookie, context, now))
+                    .collect(),
+                Err(refused) => vec![Err(refused)],
             };
-            let delta = jar.len() as isize - before;
-            // A replacement (the common store) leaves the shared counter's
-            // cache line alone.
-            let total = match delta {
-                0 => self.total.load(Ordering::Relaxed),
-                _ => self.total.fetch_add(delta, Ordering::Relaxed) + delta,
-            };
-            (result, delta > 0 && total > self.max_cookies as isize)
-        };
-        if !over {
-            return result;
+            return combined(results);
         }
+        drop(router);
+        self.store_one(url, set_cookie, context, now)
+    }
+
+    /// [`Shards::set_cookie_with`] for a `Set-Cookie` of one cookie.
+    fn store_one(
+        &self,
+        url: &Url,
+        set_cookie: &str,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> Result<Stored, Rejection> {
+        // The router is let go before any shard is locked: the whole-jar
+        // guard replaces the routers while it holds every shard.
+        let created = self
+            .router()
+            .create_for_store(url, set_cookie, context, now)?;
+        let index = self.index(created.key());
+        let mut jar = lock_write(pick(&self.shards, index));
+        // At most one store per shard is under way, and each adds at most
+        // one cookie, which it counts once added: far from the limit, all
+        // of them at once stay within it.
+        let max = isize::try_from(self.max_cookies).unwrap_or(isize::MAX);
+        let others = self.shards.len() as isize - 1;
+        let far = self
+            .total
+            .0
+            .load(Ordering::Acquire)
+            .saturating_add(others + 1)
+            <= max;
+        if far || !jar.may_add(&created) {
+            return self.store_counted(&mut jar, created, 0, context, now).0;
+        }
+        // Near the limit, a store that may add reserves its place first
+        // (the count is then never below what the shards hold), and leaves
+        // room for the stores under way in the other shards.
+        let reserved = self.total.0.fetch_add(1, Ordering::AcqRel) + 1;
+        if reserved.saturating_add(others) <= max {
+            return self.store_counted(&mut jar, created, 1, context, now).0;
+        }
+        self.total.0.fetch_sub(1, Ordering::AcqRel);
+        drop(jar);
+        // No place left: add and evict with every shard locked.
         let mut guards = self.lock_all();
+        let Some(jar) = guards.get_mut(index) else {
+            return Err(Rejection::NoRoom);
+        };
+        let (result, _) = self.store_counted(jar, created, 0, context, now);
         let evicted = self.enforce_total(&mut guards, now);
-        Ok(match result? {
-            Stored::Inserted { evicted: e } => Stored::Inserted {
-                evicted: e + evicted,
-            },
-            Stored::Replaced { evicted: e } => Stored::Replaced {
-                evicted: e + evicted,
-            },
-            other => other,
-        })
+        with_evicted(result, evicted)
+    }
+
+    /// Stores into one (locked) shard's jar and counts the cookies it
+    /// added (or removed: negative), of which `reserved` were counted
+    /// before, while the lock is held, so that every shard locked at once
+    /// sees every change counted.
+    fn store_counted(
+        &self,
+        jar: &mut Jar,
+        created: Created<'_>,
+        reserved: isize,
+        context: RequestContext,
+        now: OffsetDateTime,
+    ) -> (Result<Stored, Rejection>, isize) {
+        let before = jar.len() as isize;
+        let result = jar.store_created(created, context, now);
+        let delta = jar.len() as isize - before;
+        if delta != reserved {
+            self.total.0.fetch_add(delta - reserved, Ordering::AcqRel);
+        }
+        (result, delta)
     }
 
     /// RFC 6265 section 5.3 step 12 for the whole jar, with every shard
@@ -203,7 +279,7 @@ impl Shards {
             }
             total -= 1;
         }
-        self.total.store(total as isize, Ordering::Relaxed);
+        self.total.0.store(total as isize, Ordering::Release);
         before - total
     }
 
@@ -248,8 +324,70 @@ impl Shards {
         for router in self.routers.iter() {
             *lock_write(router) = template.empty_like();
         }
-        self.total.store(jar.len() as isize, Ordering::Relaxed);
+        self.total.0.store(jar.len() as isize, Ordering::Release);
     }
+}
+
+/// How many threads use each router slot (as many slots as
+/// [`shard_count`], the length of every jar's `routers`).
+static SLOT_USERS: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+
+/// A thread's router slot: the least used slot when the thread first
+/// routes, given back when the thread ends. Live threads then share a
+/// router, and so its lock word, only when more threads than slots are
+/// alive. (Slots handed out in turn by a counter were never given back: two
+/// threads started a multiple of the slot count apart shared a router for
+/// as long as both lived.)
+struct RouterSlot(usize);
+
+impl RouterSlot {
+    fn take() -> RouterSlot {
+        let mut users = SLOT_USERS.lock().unwrap_or_else(PoisonError::into_inner);
+        if users.is_empty() {
+            users.resize(shard_count(), 0);
+        }
+        let slot = users
+            .iter()
+            .enumerate()
+            .min_by_key(|&(_, n)| *n)
+            .map_or(0, |(slot, _)| slot);
+        if let Some(n) = users.get_mut(slot) {
+            *n += 1;
+        }
+        RouterSlot(slot)
+    }
+}
+
+impl Drop for RouterSlot {
+    fn drop(&mut self) {
+        let mut users = SLOT_USERS.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = users.get_mut(self.0) {
+            *n = n.saturating_sub(1);
+        }
+    }
+}
+
+/// This thread's router slot (slot 0 while the thread's locals are being
+/// destroyed).
+fn router_slot() -> usize {
+    thread_local! {
+        static SLOT: RouterSlot = RouterSlot::take();
+    }
+    SLOT.try_with(|slot| slot.0).unwrap_or(0)
+}
+
+/// A store's result with `evicted` more cookies evicted for the jar-wide
+/// limit.
+fn with_evicted(result: Result<Stored, Rejection>, evicted: usize) -> Result<Stored, Rejection> {
+    Ok(match result? {
+        Stored::Inserted { evicted: e } => Stored::Inserted {
+            evicted: e + evicted,
+        },
+        Stored::Replaced { evicted: e } => Stored::Replaced {
+            evicted: e + evicted,
+        },
+        other => other,
+    })
 }
 
 /// `list[index]`; `index` is below the length wherever this is called
@@ -333,5 +471,171 @@ impl DerefMut for WholeJar<'_> {
 impl Drop for WholeJar<'_> {
     fn drop(&mut self) {
         self.shards.split(&mut self.guards, &self.jar);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Limits;
+    use std::sync::Arc;
+
+    /// Stores that add, replace and delete cookies on many threads, while
+    /// another thread looks at the whole jar: no look ever sees more than
+    /// the jar-wide limit or a domain over its own, and the counter agrees
+    /// with the shards at the end.
+    #[test]
+    fn the_limits_hold_at_every_moment_and_the_count_stays_exact() {
+        let limits = Limits {
+            max_cookies: 40,
+            max_cookies_per_domain: 6,
+            ..Limits::RFC2109
+        };
+        let shards = Shards::new(Jar::builder().limits(limits).build());
+        let now = OffsetDateTime::now_utc();
+        let done = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let (shards, done) = (&shards, &done);
+            s.spawn(move || {
+                let mut looks = 0;
+                while !done.load(Ordering::Relaxed) || looks == 0 {
+                    let jar = shards.assemble();
+                    assert!(jar.len() <= 40, "{} cookies", jar.len());
+                    let mut per_domain = std::collections::HashMap::new();
+                    for c in jar.iter() {
+                        *per_domain.entry(c.domain().to_owned()).or_insert(0) += 1;
+                    }
+                    assert!(per_domain.values().all(|&n| n <= 6), "{per_domain:?}");
+                    looks += 1;
+                }
+            });
+            let storers: Vec<_> = (0..6usize)
+                .map(|t| {
+                    s.spawn(move || {
+                        for i in 0..400usize {
+                            let site = (t * 5 + i) % 17;
+                            let url =
+                                Url::parse(&format!("https://www.site{site}.example/")).unwrap();
+                            // New names, replacements of a few names, and
+                            // deletions (Max-Age=0) of those.
+                            let header = match i % 4 {
+                                0 => format!("t{t}n{i}=v"),
+                                1 | 2 => format!("shared{}=v{i}", i % 3),
+                                _ => format!("shared{}=gone; Max-Age=0", i % 3),
+                            };
+                            let context = RequestContext::default();
+                            let _ = shards.set_cookie_with(&url, &header, context, now);
+                        }
+                    })
+                })
+                .collect();
+            for storer in storers {
+                storer.join().unwrap();
+            }
+            done.store(true, Ordering::Relaxed);
+        });
+        let guards = shards.lock_all();
+        let held: usize = guards.iter().map(|j| j.len()).sum();
+        assert_eq!(shards.total.0.load(Ordering::Relaxed), held as isize);
+        assert!(held <= 40);
+    }
+
+    /// A store that takes a full jar over its limit adds its cookie with
+    /// every shard locked, so that no one sees the jar over its limit even
+    /// before the eviction. Made deterministic with a listener: when the
+    /// new cookie is added, another thread tries to lock the other shards
+    /// (it could, when the cookie was added with only its own shard locked
+    /// and the eviction came after) and, if it can, counts the cookies as
+    /// soon as the store lets go of its shard.
+    #[test]
+    fn nobody_sees_a_full_jar_over_its_limit_while_a_store_evicts() {
+        use crate::jar::ChangeKind;
+        use std::sync::mpsc::channel;
+        let limits = Limits {
+            max_cookies: 10,
+            ..Limits::RFC2109
+        };
+        let (added_tx, added_rx) = channel::<()>();
+        let (seen_tx, seen_rx) = channel::<bool>();
+        let added_tx = Mutex::new(added_tx);
+        let seen_rx = Mutex::new(seen_rx);
+        let listener = move |change: &crate::jar::Change<'_>| {
+            if change.kind == ChangeKind::Added && change.cookie.name() == "last" {
+                added_tx.lock().unwrap().send(()).unwrap();
+                // Whether the other shards could be locked meanwhile.
+                let _ = seen_rx.lock().unwrap().recv().unwrap();
+            }
+        };
+        let jar = Jar::builder()
+            .limits(limits)
+            .on_change(Arc::new(listener))
+            .build();
+        let shards = Shards::new(jar);
+        let now = OffsetDateTime::now_utc();
+        // A site whose shard is not the first, which every whole-jar lock
+        // takes first (so that the counting thread and the store cannot
+        // wait for each other).
+        let site = (0..)
+            .map(|n| format!("site{n}.example"))
+            .find(|site| shards.index(site) != 0)
+            .unwrap();
+        let url = Url::parse(&format!("https://{site}/")).unwrap();
+        for n in 0..10 {
+            let other = Url::parse(&format!("https://fill{n}.example/")).unwrap();
+            shards
+                .set_cookie_with(&other, "c=1", RequestContext::default(), now)
+                .unwrap();
+        }
+        let own = shards.index(&site);
+        let counted = std::thread::scope(|s| {
+            let (shards, seen_tx) = (&shards, &seen_tx);
+            let counter = s.spawn(move || {
+                added_rx.recv().unwrap();
+                let others: Option<Vec<_>> = shards
+                    .shards
+                    .iter()
+                    .enumerate()
+                    .filter(|&(i, _)| i != own)
+                    .map(|(_, shard)| shard.0.try_read().ok())
+                    .collect();
+                let Some(others) = others else {
+                    seen_tx.send(false).unwrap();
+                    return None;
+                };
+                seen_tx.send(true).unwrap();
+                let mine = lock_read(pick(&shards.shards, own));
+                Some(mine.len() + others.iter().map(|j| j.len()).sum::<usize>())
+            });
+            let stored = shards.set_cookie_with(&url, "last=1", RequestContext::default(), now);
+            assert_eq!(stored, Ok(Stored::Inserted { evicted: 1 }));
+            counter.join().unwrap()
+        });
+        assert_eq!(
+            counted, None,
+            "the other shards were free while the cookie was added: {counted:?} cookies seen"
+        );
+        assert_eq!(shards.assemble().len(), 10);
+    }
+
+    /// A thread that ends gives its router slot back: a thread started
+    /// after many others have come and gone does not land on the slot of
+    /// one still alive (as it did when slots were handed out in turn).
+    #[test]
+    fn live_threads_keep_their_router_slots_to_themselves() {
+        let (slot_tx, slot_rx) = std::sync::mpsc::channel();
+        let (done_tx, done_rx) = std::sync::mpsc::channel::<()>();
+        let long_lived = std::thread::spawn(move || {
+            slot_tx.send(router_slot()).unwrap();
+            done_rx.recv().unwrap();
+        });
+        let held = slot_rx.recv().unwrap();
+        for _ in 0..shard_count() * 3 {
+            let later = std::thread::spawn(router_slot).join().unwrap();
+            // Other tests' threads may hold slots too, but fewer than
+            // `shard_count() - 1` at once: a free slot is always left.
+            assert_ne!(later % shard_count(), held % shard_count());
+        }
+        done_tx.send(()).unwrap();
+        long_lived.join().unwrap();
     }
 }

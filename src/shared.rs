@@ -208,9 +208,23 @@ impl SharedJar {
         context: crate::RequestContext,
         now: OffsetDateTime,
     ) -> Option<String> {
+        let mut header = String::new();
+        let sent = self.write_cookie_header_with(url, context, now, &mut header);
+        (sent > 0).then_some(header)
+    }
+
+    /// [`Jar::write_cookie_header_with`] under the read lock of one shard:
+    /// the `Cookie` header into a caller's buffer, which keeps its capacity
+    /// for the next request. Returns how many cookies the header holds.
+    pub fn write_cookie_header_with(
+        &self,
+        url: &Url,
+        context: crate::RequestContext,
+        now: OffsetDateTime,
+        header: &mut String,
+    ) -> usize {
         self.shards
-            .for_lookup(url)
-            .cookie_header_with(url, context, now)
+            .write_cookie_header_with(url, context, now, header)
     }
 
     /// [`Jar::set_cookie_at`] under the write lock of the shard of the
@@ -241,15 +255,9 @@ impl SharedJar {
         self.set_cookie_at(url, set_cookie, OffsetDateTime::now_utc())
     }
 
-    /// The shard that answers lookups for `url`, read-locked.
-    #[cfg(feature = "http")]
-    pub(crate) fn shard_for(&self, url: &Url) -> std::sync::RwLockReadGuard<'_, Jar> {
-        self.shards.for_lookup(url)
-    }
-
     /// [`Jar::cookie_header_at`] under the read lock of one shard.
     pub fn cookie_header_at(&self, url: &Url, now: OffsetDateTime) -> Option<String> {
-        self.shards.for_lookup(url).cookie_header_at(url, now)
+        self.cookie_header_with(url, crate::RequestContext::default(), now)
     }
 
     /// [`SharedJar::cookie_header_at`] at the system clock's time.

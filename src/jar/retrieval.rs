@@ -127,9 +127,24 @@ impl Jar {
         let Some(request) = Request::new(url) else {
             return 0;
         };
+        let key = self.bucket_key(&request);
+        self.write_header_in(&request, key, &context, now, header)
+    }
+
+    /// [`Jar::write_cookie_header_with`] for a request whose bucket `key`
+    /// is known (a shared jar found it to choose the shard), into a
+    /// cleared `header`.
+    pub(super) fn write_header_in(
+        &self,
+        request: &Request<'_>,
+        key: &str,
+        context: &RequestContext,
+        now: OffsetDateTime,
+        header: &mut String,
+    ) -> usize {
         if self.profile == Profile::Rfc2109 {
             // RFC 2109 section 4.3.4 adds `$Version` and attributes.
-            let mut ids = self.matching(&request, &context, now);
+            let mut ids = self.matching_in(request, key, context, now);
             let (written, _) = self.write_header(&mut ids);
             header.push_str(&written);
             if self.record_access {
@@ -138,24 +153,24 @@ impl Jar {
             return ids.len();
         }
         SENT.with(|sent| match sent.try_borrow_mut() {
-            Ok(mut sent) => self.write_matching(&request, &context, now, header, &mut sent),
-            Err(_) => self.write_matching(&request, &context, now, header, &mut Vec::new()),
+            Ok(mut sent) => self.write_matching(request, key, context, now, header, &mut sent),
+            Err(_) => self.write_matching(request, key, context, now, header, &mut Vec::new()),
         })
     }
 
     /// Steps 1 to 4 for every profile but RFC 2109's: the cookies of the
-    /// request's bucket that match it (step 1), in order (step 2), written
-    /// into `header` within `max_header_bytes` (step 4) and touched (step
-    /// 3). `sent` is scratch space, reused between lookups.
+    /// request's bucket `key` that match it (step 1), in order (step 2),
+    /// written into `header` within `max_header_bytes` (step 4) and touched
+    /// (step 3). `sent` is scratch space, reused between lookups.
     fn write_matching(
         &self,
         request: &Request<'_>,
+        key: &str,
         context: &RequestContext,
         now: OffsetDateTime,
         header: &mut String,
         sent: &mut Vec<SortKey>,
     ) -> usize {
-        let key = self.bucket_key(request);
         sent.clear();
         let sort_key = match self.store.creation_follows_seq() {
             true => SortKey::by_seq,
@@ -214,7 +229,7 @@ impl Jar {
 
     /// The bucket a request's cookies are filed under: its registrable
     /// domain, or its IP address.
-    fn bucket_key<'r>(&self, request: &'r Request<'_>) -> &'r str {
+    pub(super) fn bucket_key<'r>(&self, request: &'r Request<'_>) -> &'r str {
         match request.is_ip {
             true => &request.host,
             false => host::registrable_domain_from_suffix(
@@ -283,7 +298,17 @@ impl Jar {
         context: &RequestContext,
         now: OffsetDateTime,
     ) -> Vec<Id> {
-        let key = self.bucket_key(request);
+        self.matching_in(request, self.bucket_key(request), context, now)
+    }
+
+    /// [`Jar::matching`] for a request whose bucket `key` is known.
+    fn matching_in(
+        &self,
+        request: &Request<'_>,
+        key: &str,
+        context: &RequestContext,
+        now: OffsetDateTime,
+    ) -> Vec<Id> {
         let mut sent: Vec<(Id, &store::Entry)> = self
             .store
             .bucket_entries(key)

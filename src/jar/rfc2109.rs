@@ -45,19 +45,29 @@ impl Jar {
         if self.profile != Profile::Rfc2109 {
             return vec![self.set_one_cookie(url, header, context, now)];
         }
+        match self.cookie_list(header) {
+            Ok(cookies) => cookies
+                .into_iter()
+                .map(|cookie| self.set_one_cookie(url, cookie, context, now))
+                .collect(),
+            Err(refused) => vec![Err(refused)],
+        }
+    }
+
+    /// The cookies of an RFC 2109 header, each to be stored as if it came
+    /// alone; or the refusal of the whole header.
+    pub(super) fn cookie_list<'h>(&self, header: &'h str) -> Result<Vec<&'h str>, Rejection> {
         // A control character ignores the whole header (RFC 6265bis
         // section 5.6 step 1), not just the cookie it falls in.
         if has_control_character(header) {
-            return vec![Err(Rejection::Parse(ParseError::ControlCharacter))];
+            return Err(Rejection::Parse(ParseError::ControlCharacter));
         }
-        let mut results: Vec<_> = split_set_cookie_list(header)
-            .map(|cookie| self.set_one_cookie(url, cookie, context, now))
-            .collect();
-        if results.is_empty() {
+        let cookies: Vec<&str> = split_set_cookie_list(header).collect();
+        if cookies.is_empty() {
             // An empty or all-comma header: the parser says why it is none.
-            results.push(self.set_one_cookie(url, header, context, now));
+            return Ok(vec![header]);
         }
-        results
+        Ok(cookies)
     }
 
     /// [`Jar::set_cookie_list_with`] over HTTP in a same-site context.

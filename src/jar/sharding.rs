@@ -4,12 +4,52 @@
 //! another jar rebuilds with the same relative orders (creation order for
 //! RFC 6265 section 5.4 step 2, recency for section 5.3 step 12).
 
-use super::{host, Jar, Profile, Rejection, Request, RequestContext, Stored};
+use super::{Jar, Profile, Rejection, Request, RequestContext, Stored};
 use crate::cookie::Cookie;
 use crate::jar::events::{ChangeKind, Limit};
 use crate::parse::SetCookie;
 use time::OffsetDateTime;
 use url::Url;
+
+/// A request and the bucket its cookies are filed under, found once by
+/// [`Jar::route`]: a shared jar needs the bucket to choose the shard, and
+/// hands it to the shard's jar instead of that jar finding it again (a
+/// second public suffix lookup).
+pub(crate) struct Route<'u> {
+    request: Request<'u>,
+    /// The bucket is a suffix of the host (its registrable domain, or all
+    /// of it): where it starts.
+    key_start: usize,
+}
+
+impl Route<'_> {
+    /// The bucket a lookup reads.
+    pub(crate) fn key(&self) -> &str {
+        self.request
+            .host
+            .get(self.key_start..)
+            .unwrap_or(&self.request.host)
+    }
+}
+
+/// A cookie created for a store ([`Jar::create_for_store`]), with its
+/// request and its bucket, before its shard is locked.
+pub(crate) struct Created<'u> {
+    cookie: Cookie,
+    /// The bucket is a suffix of the cookie's domain: where it starts.
+    key_start: usize,
+    request: Request<'u>,
+}
+
+impl Created<'_> {
+    /// The bucket the cookie is filed under.
+    pub(crate) fn key(&self) -> &str {
+        self.cookie
+            .domain
+            .get(self.key_start..)
+            .unwrap_or(&self.cookie.domain)
+    }
+}
 
 /// One cookie of a jar with its creation sequence number and its recency
 /// tick (each comparable within its own jar only).
@@ -40,58 +80,71 @@ impl Jar {
         self
     }
 
-    /// The bucket a lookup for `url` reads (RFC 6265 section 5.4 step 1
-    /// reads one registrable domain's cookies); `None` without a host.
-    pub(crate) fn lookup_key(&self, url: &Url) -> Option<String> {
+    /// The request to `url` and the bucket a lookup for it reads (RFC 6265
+    /// section 5.4 step 1 reads one registrable domain's cookies); `None`
+    /// without a host. [`Jar::write_routed_header`] (of a jar with the
+    /// same list) answers it without finding the bucket again.
+    pub(crate) fn route<'u>(&self, url: &'u Url) -> Option<Route<'u>> {
         let request = Request::new(url)?;
-        Some(self.request_key(&request).to_owned())
+        let key_start = request.host.len() - self.bucket_key(&request).len();
+        Some(Route { request, key_start })
     }
 
-    fn request_key<'r>(&self, request: &'r Request<'_>) -> &'r str {
-        match request.is_ip {
-            true => &request.host,
-            false => host::registrable_domain_from_suffix(
-                &request.host,
-                self.psl.public_suffix(&request.host),
-            ),
-        }
+    /// [`Jar::write_cookie_header_with`] for a request from
+    /// [`Jar::route`].
+    pub(crate) fn write_routed_header(
+        &self,
+        route: &Route<'_>,
+        context: RequestContext,
+        now: OffsetDateTime,
+        header: &mut String,
+    ) -> usize {
+        header.clear();
+        self.write_header_in(&route.request, route.key(), &context, now, header)
     }
 
     /// RFC 6265 section 5.3 steps 1 to 10 for one `Set-Cookie`: the new
     /// cookie and the bucket it is filed under, or why there is none. With
     /// [`Jar::store_created`], what [`Jar::set_cookie_with`] does for every
     /// profile but RFC 2109 (whose headers may hold several cookies).
-    pub(crate) fn create_for_store(
+    pub(crate) fn create_for_store<'u>(
         &self,
-        url: &Url,
+        url: &'u Url,
         set_cookie: &str,
         context: RequestContext,
         now: OffsetDateTime,
-    ) -> Result<(Cookie, String), Rejection> {
+    ) -> Result<Created<'u>, Rejection> {
         let parsed = SetCookie::parse(set_cookie)?;
         let request = Request::new(url).ok_or(Rejection::NoHost)?;
         let (cookie, key_start) = self.create_cookie(&parsed, &request, &context, now)?;
-        let key = cookie
-            .domain
-            .get(key_start..)
-            .unwrap_or(&cookie.domain)
-            .to_owned();
-        Ok((cookie, key))
+        Ok(Created {
+            cookie,
+            key_start,
+            request,
+        })
     }
 
     /// RFC 6265 section 5.3 steps 11 and 12 for a cookie from
     /// [`Jar::create_for_store`] (of a jar with the same rules).
     pub(crate) fn store_created(
         &mut self,
-        cookie: Cookie,
-        key: &str,
-        url: &Url,
+        created: Created<'_>,
         context: RequestContext,
         now: OffsetDateTime,
     ) -> Result<Stored, Rejection> {
-        let request = Request::new(url).ok_or(Rejection::NoHost)?;
-        let key = self.store.key(key);
+        let key = self.store.key(created.key());
+        let Created {
+            cookie, request, ..
+        } = created;
         self.store_cookie(cookie, key, &request, &context, now)
+    }
+
+    /// Whether storing `created` may add a cookie to this jar: it replaces
+    /// none (RFC 6265 section 5.3 step 11), so it is inserted, unless it is
+    /// refused or already expired. A replacement or a deletion never adds
+    /// one.
+    pub(crate) fn may_add(&self, created: &Created<'_>) -> bool {
+        self.same_cookie(created.key(), &created.cookie).is_none()
     }
 
     /// The cookie this jar would evict first for its jar-wide limit (RFC
@@ -154,10 +207,26 @@ impl Jar {
 
 impl Jar {
     /// Whether a `Set-Cookie` may hold several cookies (RFC 2109 section
-    /// 4.2.2), so that it cannot be created before its shard is known.
+    /// 4.2.2), each of which may go to its own shard.
     pub(crate) fn stores_cookie_lists(&self) -> bool {
         self.profile == Profile::Rfc2109
     }
+
+    /// The cookies of one `Set-Cookie` header as
+    /// [`Jar::set_cookie_list_with`] stores them, one by one; or the
+    /// refusal of the whole header.
+    pub(crate) fn cookies_of<'h>(&self, header: &'h str) -> Result<Vec<&'h str>, Rejection> {
+        if self.profile != Profile::Rfc2109 {
+            return Ok(vec![header]);
+        }
+        self.cookie_list(header)
+    }
+}
+
+/// The one result of a header of several cookies (as
+/// [`Jar::set_cookie_with`] gives it).
+pub(crate) fn combined(results: Vec<Result<Stored, Rejection>>) -> Result<Stored, Rejection> {
+    super::rfc2109::combined(results)
 }
 
 /// Each of `ranked`'s cookies' rank in creation order (0 for the

@@ -2,6 +2,7 @@
 //! a `Set-Cookie` received for a request URL becomes a cookie in the jar,
 //! replaces one, deletes one, or is refused with the rule that refused it.
 
+use super::store::{Entry, Id};
 use super::{
     chromium, default_path, host, path_match, rfc2109, rules, ChangeKind, Jar, Profile, Rejection,
     Request, RequestContext, Stored,
@@ -239,6 +240,25 @@ impl Jar {
         Ok((cookie, key_start))
     }
 
+    /// RFC 6265 section 5.3 step 11: the stored cookie that `cookie`
+    /// (filed under `key`) replaces, with the same name, domain and path
+    /// (RFC 6265bis adds the host-only flag; so does RFC 2109 section
+    /// 4.3.3, whose domains `acme.com` and `.acme.com` are not the same
+    /// string), and the same partition.
+    pub(super) fn same_cookie<'s>(
+        &'s self,
+        key: &str,
+        cookie: &'s Cookie,
+    ) -> Option<(Id, &'s Entry)> {
+        let same_host_only = self.profile != Profile::Rfc6265;
+        self.store
+            .same_place(key, &cookie.name, &cookie.domain, &cookie.path)
+            .find(|(_, e)| {
+                (!same_host_only || e.cookie.host_only == cookie.host_only)
+                    && e.cookie.partition_key == cookie.partition_key
+            })
+    }
+
     /// RFC 6265 section 5.3 steps 11 and 12 (with RFC 6265bis section 5.7
     /// step 16): replace, delete or insert, then evict.
     pub(super) fn store_cookie(
@@ -263,18 +283,8 @@ impl Jar {
                 return Err(Rejection::OverwritesSecure);
             }
         }
-        // Step 11: the same name, domain and path (RFC 6265bis adds the
-        // host-only flag; so does RFC 2109 section 4.3.3, whose domains
-        // `acme.com` and `.acme.com` are not the same string).
-        let same_host_only = self.profile != Profile::Rfc6265;
-        let old = self
-            .store
-            .same_place(&key, &cookie.name, &cookie.domain, &cookie.path)
-            .find(|(_, e)| {
-                (!same_host_only || e.cookie.host_only == cookie.host_only)
-                    && e.cookie.partition_key == cookie.partition_key
-            });
-        let Some((id, old)) = old else {
+        // Step 11.
+        let Some((id, old)) = self.same_cookie(&key, &cookie) else {
             // An already expired cookie deletes and is not stored.
             if cookie.is_expired_at(now) {
                 return Ok(Stored::Expired);
