@@ -107,7 +107,7 @@ impl<'a> SetCookie<'a> {
         // name-value-pair string lacks a %x3D ("=") character, then the name
         // string is empty, and the value string is the value of
         // name-value-pair."
-        let (unparsed_attributes, (name, value)) = match grammar::name_value_pair(bytes) {
+        let (unparsed_attributes, (name, value)) = match grammar::set_cookie_pair(bytes) {
             Ok((rest, (name, Some(value)))) => (rest, (name, value)),
             Ok((rest, (value, None))) => (rest, (&[][..], value)),
             Err(_) => return Err(ParseError::Empty),
@@ -139,7 +139,11 @@ impl<'a> SetCookie<'a> {
             partitioned: false,
         };
         // Bytes, not `&str`: only the values kept need the checked step
-        // back into text, and attribute names never do.
+        // back into text, and attribute names never do. Most cookies of a
+        // bare `name=value` have no attributes at all: no iterator then.
+        if unparsed_attributes.is_empty() {
+            return Ok(cookie);
+        }
         for (name, value) in RawAttributes(unparsed_attributes) {
             cookie.apply_attribute(header, name, value);
         }
@@ -440,7 +444,9 @@ struct RawAttributes<'a>(&'a [u8]);
 impl<'a> Iterator for RawAttributes<'a> {
     type Item = (&'a [u8], &'a [u8]);
 
-    #[inline]
+    // Inlined into `SetCookie::parse`'s loop: a call per attribute cost
+    // about 25 instructions of saved registers and a result in memory.
+    #[inline(always)]
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             // RFC 6265 section 5.2, attribute steps 1 to 4.
