@@ -3,7 +3,7 @@
 //! filter in vector-friendly safe code, then the exact byte test only for
 //! the rare header the filter lets through.
 
-use super::grammar::{tail_word, HI, LO};
+use super::grammar::{bytes_equal, tail_word, HI, LO};
 
 /// RFC 6265bis section 5.6 step 1: "If the set-cookie-string contains a
 /// %x00-08 / %x0A-1F / %x7F character (CTL characters excluding HTAB)".
@@ -20,7 +20,7 @@ pub(crate) fn contains_ctl(input: &[u8]) -> bool {
 /// The exact test of [`contains_ctl`], byte by byte: only for the rare
 /// input that [`may_contain_ctl`] lets through, so kept out of line.
 #[inline(never)]
-fn has_ctl_byte(input: &[u8]) -> bool {
+pub(crate) fn has_ctl_byte(input: &[u8]) -> bool {
     input.iter().any(|&b| (b < 0x20 && b != b'\t') || b == 0x7F)
 }
 
@@ -63,6 +63,33 @@ fn may_contain_ctl(input: &[u8]) -> bool {
         false => ctl_keys_below_0x21(tail_word(input, remainder, b' ').1),
     };
     (ctl_keys_of(words) | tail) & HI != 0
+}
+
+/// For a header shorter than 32 bytes, in one pass over its words: whether
+/// it may hold a control character (as [`may_contain_ctl`] tells) and
+/// whether it holds a `;`. A short header without `;` is a bare
+/// `name=value`, which `SetCookie::parse` then takes without a separator
+/// scan. `None` for 32 bytes or more.
+#[inline(always)]
+pub(crate) fn short_scan(input: &[u8]) -> Option<(bool, bool)> {
+    if input.len() >= 32 {
+        return None;
+    }
+    let semicolons = |w: u64| bytes_equal(w, b';');
+    let (words, remainder) = input.as_chunks::<8>();
+    let (mut keys, mut found) = (0, 0);
+    for w in words {
+        let w = u64::from_le_bytes(*w);
+        keys |= ctl_keys_below_0x21(w);
+        found |= semicolons(w);
+    }
+    if !remainder.is_empty() {
+        // Padded with spaces, which pass both tests.
+        let w = tail_word(input, remainder, b' ').1;
+        keys |= ctl_keys_below_0x21(w);
+        found |= semicolons(w);
+    }
+    Some((keys & HI != 0, found != 0))
 }
 
 /// [`ctl_keys_below_0x21`] of every word, ORed.
@@ -154,7 +181,11 @@ mod tests {
                     input[at] = b;
                     let last = input.last_chunk::<32>().unwrap();
                     let want = (0x20..=0x7E).contains(&b);
-                    assert_eq!(printable_ascii(&input, last), want, "{b:#x} at {at} of {len}");
+                    assert_eq!(
+                        printable_ascii(&input, last),
+                        want,
+                        "{b:#x} at {at} of {len}"
+                    );
                 }
             }
         }

@@ -99,9 +99,16 @@ impl<'a> SetCookie<'a> {
     /// ```
     pub fn parse(header: &'a str) -> Result<Self, ParseError> {
         let bytes = header.as_bytes();
-        // RFC 6265bis section 5.6 step 1.
-        if grammar::contains_ctl(bytes) {
-            return Err(ParseError::ControlCharacter);
+        // RFC 6265bis section 5.6 step 1, and for a short header, whether
+        // it is only a name-value-pair (no `;`) in the same pass.
+        match grammar::short_scan(bytes) {
+            Some((may_have_ctl, _)) if may_have_ctl && grammar::has_ctl_byte(bytes) => {
+                return Err(ParseError::ControlCharacter)
+            }
+            Some((_, false)) => return Self::parse_pair_only(header),
+            Some(_) => {}
+            None if grammar::contains_ctl(bytes) => return Err(ParseError::ControlCharacter),
+            None => {}
         }
         // RFC 6265 section 5.2 steps 1 to 3. RFC 6265bis: "If the
         // name-value-pair string lacks a %x3D ("=") character, then the name
@@ -148,6 +155,50 @@ impl<'a> SetCookie<'a> {
             cookie.apply_attribute(header, name, value);
         }
         Ok(cookie)
+    }
+
+    /// [`SetCookie::parse`] of a header without `;` (and without control
+    /// characters): RFC 6265 section 5.2 steps 1 to 5 with the whole header
+    /// as the name-value-pair and no attributes. The same steps as the
+    /// general path, split as `&str` at the first `=` so that nothing maps
+    /// bytes back to text (what most bare `name=value` cookies cost).
+    #[inline(always)]
+    fn parse_pair_only(header: &'a str) -> Result<Self, ParseError> {
+        // Steps 2 and 3; RFC 6265bis: no `=` means an empty name.
+        let (name, value) = match grammar::find_equals(header.as_bytes()) {
+            Some(at) => header
+                .split_at_checked(at)
+                .map_or(("", ""), |(name, rest)| {
+                    (name, rest.get(1..).unwrap_or_default())
+                }),
+            None => ("", header),
+        };
+        // Step 4.
+        let (name, value) = (trim_wsp_str(name), trim_wsp_str(value));
+        // RFC 6265bis section 5.6 steps 4 and 5.
+        if name.is_empty() && value.is_empty() {
+            return Err(ParseError::Empty);
+        }
+        if name.len() + value.len() > MAX_NAME_VALUE_BYTES {
+            return Err(ParseError::NameValueTooLong);
+        }
+        Ok(SetCookie {
+            name,
+            value,
+            unparsed_attributes: "",
+            expires: None,
+            max_age: None,
+            domain: None,
+            domain_ignoring_empty: None,
+            path: None,
+            same_site: None,
+            version: None,
+            comment: None,
+            priority: None,
+            secure: false,
+            http_only: false,
+            partitioned: false,
+        })
     }
 
     /// RFC 6265 sections 5.2.1 to 5.2.6 and RFC 6265bis sections 5.6.7
@@ -410,6 +461,17 @@ impl Known {
             _ => return None,
         })
     }
+}
+
+/// RFC 6265 section 5.2 step 4 on text: `grammar::trim_wsp`'s one
+/// comparison per end first, `str::trim_matches` only if there is WSP.
+#[inline(always)]
+fn trim_wsp_str(text: &str) -> &str {
+    let above_sp = |b: Option<&u8>| b.is_none_or(|&b| b > b' ');
+    if above_sp(text.as_bytes().first()) && above_sp(text.as_bytes().last()) {
+        return text;
+    }
+    text.trim_matches([' ', '\t'])
 }
 
 pub(crate) fn unquote(value: &str) -> &str {
