@@ -33,6 +33,23 @@ done |
         cp "$f" "corpus/load_netscape/$(basename "$f")"
         cp "$f" "corpus/load_json/$(basename "$f")"
     done
+# replay_har starts from the HARs of a real Chromium (testdata/chromium/har/),
+# cut to what the replay reads so that they fit in -max_len.
+mkdir -p corpus/replay_har
+for har in ../testdata/chromium/har/*.har; do
+    python3 - "$har" "corpus/replay_har/$(basename "$har")" <<'PY'
+import json, sys
+har = json.load(open(sys.argv[1]))
+keep = lambda hs, name: [h for h in hs if h["name"].lower() == name]
+entries = [{
+    "startedDateTime": e["startedDateTime"],
+    "request": {"method": e["request"]["method"], "url": e["request"]["url"],
+                "headers": keep(e["request"]["headers"], "cookie")},
+    "response": {"headers": keep(e["response"]["headers"], "set-cookie")},
+} for e in har["log"]["entries"]]
+json.dump({"log": {"entries": entries}}, open(sys.argv[2], "w"), separators=(",", ":"))
+PY
+done
 # import_browser_rows starts from testdata/fuzz/import_browser_rows-seed-*
 # (one database of each browser), copied above with the rest of testdata/fuzz.
 cargo fuzz build -O

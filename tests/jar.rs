@@ -176,6 +176,26 @@ fn domain_rejections_rfc_6265_section_5_3_steps_5_and_6() {
             Rejection::DomainMismatch,
         ),
         ("no host", "data:text/plain,x", "a=1", Rejection::NoHost),
+        // Hosts the URL parser keeps but no domain name (and no jar file)
+        // holds: the replay_har fuzz target found the first.
+        (
+            "host with an empty label",
+            "https://www.shop..example.com/",
+            "a=1",
+            Rejection::InvalidHost,
+        ),
+        (
+            "host with a trailing dot",
+            "http://example.com./",
+            "a=1",
+            Rejection::InvalidHost,
+        ),
+        (
+            "host with a character no domain name has",
+            "http://a!b.example.com/",
+            "a=1",
+            Rejection::InvalidHost,
+        ),
         (
             "parse error",
             "http://example.com/",

@@ -202,9 +202,9 @@ fn strict_loads_fail_at_the_first_bad_entry_and_change_nothing() {
             "cookies[0].value: is missing",
         ),
         (
-            r#"{"version":1,"cookies":[{"name":"a","value":"1","domain":"com","path":"/","host_only":false,"secure":false,"http_only":false,"created":"2026-01-01T00:00:00Z","last_access":"2026-01-01T00:00:00Z","expires":null}]}"#,
+            r#"{"version":1,"cookies":[{"name":"__Host-a","value":"1","domain":"example.com","path":"/","host_only":false,"secure":true,"http_only":false,"created":"2026-01-01T00:00:00Z","last_access":"2026-01-01T00:00:00Z","expires":null}]}"#,
             Format::Json,
-            "cookies[0]: cookie refused: its domain is a public suffix",
+            "cookies[0]: cookie refused: ",
         ),
         (
             "ok.com\tFALSE\t/\tFALSE\t0\ta\t1\nbad line\n",
@@ -229,7 +229,7 @@ fn strict_loads_fail_at_the_first_bad_entry_and_change_nothing() {
 #[test]
 fn lenient_loads_keep_the_good_entries_and_report_each_bad_one() {
     let mut jar = Jar::new();
-    let text = "good.com\tFALSE\t/\tFALSE\t0\ta\t1\nbad\nco.uk\tTRUE\t/\tFALSE\t0\tsuper\t1\ngood.com\tFALSE\t/\tFALSE\t0\tb\t2\n";
+    let text = "good.com\tFALSE\t/\tFALSE\t0\ta\t1\nbad\nx.com\tFALSE\trelative\tFALSE\t0\ta\t1\ngood.com\tFALSE\t/\tFALSE\t0\tb\t2\n";
     let report = jar
         .load_text_at(
             text,
@@ -252,8 +252,29 @@ fn lenient_loads_keep_the_good_entries_and_report_each_bad_one() {
     assert_eq!(skipped[0].0, Some(Location::Line(2)));
     assert!(matches!(
         report.skipped[1].kind(),
-        LoadErrorKind::Rejected(Rejection::PublicSuffix)
+        LoadErrorKind::Rejected(Rejection::Malformed)
     ));
+}
+
+/// RFC 6265 section 5.3 step 5 in a file: only the suffix itself can have
+/// set a cookie whose domain is a public suffix, and then it is host-only.
+/// curl and wget write `Domain=localhost` from `localhost` so.
+#[test]
+fn a_public_suffix_domain_in_a_file_is_that_host_only() {
+    let text = ".localhost\tTRUE\t/\tFALSE\t0\tdev\t1\nco.uk\tTRUE\t/\tFALSE\t0\tsuper\t1\n";
+    let mut jar = Jar::new();
+    let report = jar
+        .load_text_at(text, Format::Netscape, LoadOptions::default(), NOW)
+        .unwrap();
+    assert_eq!(report.loaded, 2);
+    for (domain, name) in [("localhost", "dev"), ("co.uk", "super")] {
+        let c = jar.iter().find(|c| c.name() == name).unwrap();
+        assert_eq!((c.domain(), c.host_only()), (domain, true), "{name}");
+    }
+    let sent = |u: &str| jar.cookie_header_at(&url(u), NOW);
+    assert_eq!(sent("http://localhost/").as_deref(), Some("dev=1"));
+    assert_eq!(sent("http://app.localhost/"), None);
+    assert_eq!(sent("http://www.bbc.co.uk/"), None);
 }
 
 #[test]

@@ -52,20 +52,29 @@ pub(crate) fn canonicalize_domain(domain: &str) -> Option<String> {
     // file (`cookies.txt` strips one leading dot).
     if domain.is_ascii() {
         // The common case: no IDNA mapping needed, only the character set
-        // and the labels, in one pass over the bytes.
-        let mut after_dot = true;
-        for b in domain.bytes() {
-            let dot = b == b'.';
-            let ok = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_') || (dot && !after_dot);
-            if !ok {
-                return None;
-            }
-            after_dot = dot;
-        }
-        return (!after_dot).then(|| domain.to_ascii_lowercase());
+        // and the labels.
+        return is_ascii_domain(domain).then(|| domain.to_ascii_lowercase());
     }
     let labels_ok = |d: &str| !d.is_empty() && d.split('.').all(|label| !label.is_empty());
     idna::domain_to_ascii(domain).ok().filter(|d| labels_ok(d))
+}
+
+/// An ASCII domain name of letters, digits, `-` and `_` in labels that are
+/// none of them empty (no leading, trailing or doubled dot), in one pass
+/// over the bytes. What `canonicalize_domain` accepts of an ASCII value,
+/// and what a request host must be to name a host-only cookie (a jar file
+/// could not hold another).
+pub(crate) fn is_ascii_domain(domain: &str) -> bool {
+    let mut after_dot = true;
+    for b in domain.bytes() {
+        let dot = b == b'.';
+        let ok = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_') || (dot && !after_dot);
+        if !ok {
+            return false;
+        }
+        after_dot = dot;
+    }
+    !after_dot
 }
 
 /// True for an IPv4 or IPv6 literal (as canonicalized above).

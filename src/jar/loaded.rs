@@ -13,8 +13,8 @@ use time::OffsetDateTime;
 
 impl Jar {
     /// The cookie as the jar would hold it, or why it refuses it: canonical
-    /// domain (no empty label, as RFC 6265 section 5.1.2 canonicalizes), no
-    /// public-suffix domain cookie (section 5.3 step 5), an absolute path,
+    /// domain (no empty label, as RFC 6265 section 5.1.2 canonicalizes), a
+    /// public-suffix domain cookie made host-only (section 5.3 step 5), an absolute path,
     /// no control characters, the size limit, no reserved `$` name, and under RFC
     /// 6265bis the name prefixes, `SameSite=None` only with `Secure`
     /// (section 5.7 step 19) and the 400-day cap (sections 5.6.1, 5.6.2).
@@ -61,8 +61,14 @@ impl Jar {
         if host::is_ip(&c.domain) {
             c.host_only = true;
         }
+        // RFC 6265 section 5.3 step 5: a `Domain` that is a public suffix is
+        // refused, unless it is the request host, and then the cookie is
+        // host-only. A file does not say which host set the cookie; the
+        // only one that could have is the suffix itself (curl and wget
+        // write `.localhost TRUE` for `Domain=localhost` from `localhost`),
+        // so the cookie is that host's, never its subdomains'.
         if !c.host_only && host::is_public_suffix(self.psl.as_ref(), &c.domain) {
-            return Err(Rejection::PublicSuffix);
+            c.host_only = true;
         }
         if bis {
             let facts = rules::PrefixFacts {

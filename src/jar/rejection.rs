@@ -80,6 +80,12 @@ pub enum Rejection {
     NoHost,
     /// The `Domain` attribute is not a valid domain name.
     InvalidDomain,
+    /// The request host cannot be a host-only cookie's domain: an empty
+    /// label (`www..example.com`, the trailing dot of `example.com.`) or a
+    /// character outside letters, digits, `-` and `_` (`a!b.com`), which
+    /// the URL parser allows but a domain name (RFC 6265 section 5.1.2) and
+    /// so a jar file do not.
+    InvalidHost,
     /// The `Domain` attribute is a public suffix other than the request host
     /// (RFC 6265 section 5.3 step 5).
     PublicSuffix,
@@ -173,6 +179,7 @@ impl Rejection {
             Rejection::Nameless => "nameless",
             Rejection::NoHost => "no_host",
             Rejection::InvalidDomain => "invalid_domain",
+            Rejection::InvalidHost => "invalid_host",
             Rejection::PublicSuffix => "public_suffix",
             Rejection::DomainMismatch => "domain_mismatch",
             Rejection::Rfc2109DomainWithoutDot => "rfc2109_domain_without_dot",
@@ -204,6 +211,7 @@ impl Rejection {
             Rejection::Nameless => "cookie has no name",
             Rejection::NoHost => "request URL has no host",
             Rejection::InvalidDomain => "domain attribute is not a valid domain name",
+            Rejection::InvalidHost => "request host is not a domain name a cookie can be kept for",
             Rejection::PublicSuffix => "domain attribute is a public suffix",
             Rejection::DomainMismatch => "request host does not match the domain attribute",
             Rejection::Rfc2109DomainWithoutDot => "RFC 2109: domain attribute has no embedded dot",
@@ -267,6 +275,7 @@ mod tests {
             Rejection::Nameless,
             Rejection::NoHost,
             Rejection::InvalidDomain,
+            Rejection::InvalidHost,
             Rejection::PublicSuffix,
             Rejection::DomainMismatch,
             Rejection::Rfc2109DomainWithoutDot,
@@ -300,6 +309,7 @@ mod tests {
                 | Rejection::Nameless
                 | Rejection::NoHost
                 | Rejection::InvalidDomain
+                | Rejection::InvalidHost
                 | Rejection::PublicSuffix
                 | Rejection::DomainMismatch
                 | Rejection::Rfc2109DomainWithoutDot

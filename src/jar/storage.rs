@@ -168,6 +168,11 @@ impl Jar {
         // Step 6: host-only or domain cookie. An IP host may only name
         // itself, and the cookie is then host-only (as Go and Chromium do).
         let (domain, host_only) = if domain_attribute.is_empty() {
+            // The URL parser keeps hosts such as `a..b` and `example.com.`,
+            // which section 5.1.2's labels and the jar's files do not.
+            if !request.is_ip && !host::is_ascii_domain(&request.host) {
+                return Err(Rejection::InvalidHost);
+            }
             (request.host.to_string(), true)
         } else if !host::domain_match_known(&request.host, request.ip_literal, &domain_attribute) {
             return Err(Rejection::DomainMismatch);

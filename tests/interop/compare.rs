@@ -41,6 +41,10 @@ const LOOPBACK_SECURE: &str = "this crate, like curl and RFC 6265bis (a loopback
     potentially trustworthy origin), sends a Secure cookie to http://localhost; wget and \
     Python send Secure cookies over https only";
 
+const PYTHON_DOTLESS: &str = "Python's http.cookiejar matches the dotless host localhost as \
+    localhost.local (RFC 2965's effective request-host), which the domain .localhost of \
+    Domain=localhost does not domain-match; this crate, curl and wget send it to localhost";
+
 /// Every listed difference (the README's interop matrix says the same).
 pub(crate) const KNOWN: &[Known] = &[
     Known {
@@ -92,6 +96,34 @@ pub(crate) const KNOWN: &[Known] = &[
         difference: "+lsec=1",
         urls: &[LOCALHOST],
         why: LOOPBACK_SECURE,
+    },
+    Known {
+        tool: "python",
+        direction: Direction::ToolToUs,
+        difference: "+ldom=1",
+        urls: &[LOCALHOST],
+        why: PYTHON_DOTLESS,
+    },
+    Known {
+        tool: "python",
+        direction: Direction::UsToTool,
+        difference: "+ldom=1",
+        urls: &[LOCALHOST],
+        why: PYTHON_DOTLESS,
+    },
+    Known {
+        tool: "yt-dlp",
+        direction: Direction::ToolToUs,
+        difference: "+ldom=1",
+        urls: &[LOCALHOST],
+        why: PYTHON_DOTLESS,
+    },
+    Known {
+        tool: "yt-dlp",
+        direction: Direction::UsToTool,
+        difference: "+ldom=1",
+        urls: &[LOCALHOST],
+        why: PYTHON_DOTLESS,
     },
     Known {
         tool: "wget",

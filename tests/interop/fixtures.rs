@@ -30,6 +30,8 @@ const TOOLS: &[(&str, &[&str])] = &[
         &[
             "acct www.shop.example /account HP",
             "cart shop.example / DS",
+            // `.localhost TRUE` (Domain=localhost), loaded host-only.
+            "ldom localhost / HP",
             "lsec localhost / HPsh",
             "pref www.shop.example / HP",
             "sid www.shop.example / HSh",
@@ -46,6 +48,8 @@ const TOOLS: &[(&str, &[&str])] = &[
         &[
             "acct www.shop.example /account HP",
             "cart shop.example / DS",
+            // `.localhost TRUE` (Domain=localhost), loaded host-only.
+            "ldom localhost / HP",
             "lsec localhost / HPs",
             "pref www.shop.example / HP",
             "sec www.shop.example / HPs",
@@ -63,6 +67,8 @@ const TOOLS: &[(&str, &[&str])] = &[
         &[
             "acct www.shop.example /account HP",
             "cart shop.example / DS",
+            // `.localhost TRUE` (Domain=localhost), loaded host-only.
+            "ldom localhost / HP",
             "lsec localhost.local / HPs",
             "pref www.shop.example / HP",
             "sec www.shop.example / HPs",
@@ -78,6 +84,8 @@ const TOOLS: &[(&str, &[&str])] = &[
         &[
             "acct www.shop.example /account HP",
             "cart shop.example / DS",
+            // `.localhost TRUE` (Domain=localhost), loaded host-only.
+            "ldom localhost / HP",
             "lsec localhost.local / HPs",
             "pref www.shop.example / HP",
             "sec www.shop.example / HPs",

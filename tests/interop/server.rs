@@ -67,8 +67,13 @@ pub(crate) const CHAIN: &[Hop] = &[
         url: "http://localhost:8443/local",
         location: Some("https://www.shop.example:8443/secure"),
         // Secure and HttpOnly on a loopback host, which RFC 6265bis treats
-        // as a secure origin.
-        set_cookies: &["lsec=1; Secure; HttpOnly; Path=/; Expires=Wed, 01 Oct 2036 00:00:00 GMT"],
+        // as a secure origin; and `Domain=localhost`, a public suffix (no
+        // list names the TLD) equal to the host: host-only to RFC 6265
+        // section 5.3 step 5, a `.localhost` domain line in the tools' files.
+        set_cookies: &[
+            "lsec=1; Secure; HttpOnly; Path=/; Expires=Wed, 01 Oct 2036 00:00:00 GMT",
+            "ldom=1; Domain=localhost; Path=/; Expires=Wed, 01 Oct 2036 00:00:00 GMT",
+        ],
     },
     Hop {
         url: "https://www.shop.example:8443/secure",

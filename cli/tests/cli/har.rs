@@ -127,3 +127,62 @@ fn a_file_that_is_no_har_is_a_file_error() {
     let (code, _, _) = run(&["har", "/nonexistent.har"]);
     assert_eq!(code, 3);
 }
+
+/// A HAR of `(time, Cookie sent, Set-Cookie received)` entries for
+/// `https://example.com/`.
+fn har_of(dir: &std::path::Path, entries: &[(&str, &str, &str)]) -> String {
+    let entries: Vec<_> = entries
+        .iter()
+        .map(|(t, cookie, set)| {
+            serde_json::json!({
+                "startedDateTime": t,
+                "request": {"method": "GET", "url": "https://example.com/",
+                            "headers": [{"name": "Cookie", "value": cookie}]},
+                "response": {"status": 200, "headers": [{"name": "Set-Cookie", "value": set}]},
+            })
+        })
+        .collect();
+    let path = dir.join("entries.har");
+    let log = serde_json::json!({"log": {"version": "1.2", "entries": entries}});
+    std::fs::write(&path, log.to_string()).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn each_pair_is_matched_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = har_of(
+        dir.path(),
+        &[
+            ("2026-01-01T00:00:00.000Z", "", "a=1"),
+            ("2026-01-01T00:00:01.000Z", "a=1; a=1", ""),
+        ],
+    );
+    let (code, out, _) = run(&["har", &har]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("a [fewer_of_name]"), "{out}");
+    assert!(out.contains("1 request of 2 agree"), "{out}");
+}
+
+#[test]
+fn json_shows_both_headers_only_with_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let har = har_of(
+        dir.path(),
+        &[
+            ("2026-01-01T00:00:00.000Z", "", "sid=jar-secret"),
+            ("2026-01-01T00:00:01.000Z", "sid=browser-secret", ""),
+        ],
+    );
+    let (_, out, _) = run(&["--json", "har", &har]);
+    assert!(
+        !out.contains("secret") && !out.contains("jar_sent"),
+        "{out}"
+    );
+    let (_, out, _) = run(&["--json", "--show-values", "har", &har]);
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let second = &report["requests"][1];
+    assert_eq!(second["browser_sent"], "sid=browser-secret", "{out}");
+    assert_eq!(second["jar_sent"], "sid=jar-secret", "{out}");
+    assert_eq!(report["requests"][0]["jar_sent"], serde_json::Value::Null);
+}
