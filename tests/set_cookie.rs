@@ -368,3 +368,16 @@ fn corpus_parses() {
         assert!(!c.name().is_empty(), "{line}");
     }
 }
+
+proptest::proptest! {
+    /// A header shorter than 32 bytes without `;` takes a path of its own
+    /// (`SetCookie::parse_pair_only`); it must read as the general path
+    /// reads the same pair followed by an attribute.
+    #[test]
+    fn bare_pair_fast_path_agrees_with_the_general_path(header in "[a= \t\r\u{7f}\u{e9}\u{85}]{0,34}") {
+        let general = format!("{header}; Zz");
+        let short = SetCookie::parse(&header).map(|c| (c.name(), c.value(), c.attributes().count()));
+        let long = SetCookie::parse(&general).map(|c| (c.name(), c.value(), 0));
+        proptest::prop_assert_eq!(short, long);
+    }
+}

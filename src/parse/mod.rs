@@ -8,6 +8,7 @@
 //! - [`parse_cookie_date`]: RFC 6265 section 5.1.1.
 
 mod cookie_header;
+mod ctl;
 pub(crate) mod date;
 mod grammar;
 mod set_cookie;
