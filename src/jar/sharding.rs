@@ -90,6 +90,13 @@ impl Jar {
         Some(Route { request, key_start })
     }
 
+    /// The bucket a lookup for `url` reads, owned (the fleet jar keys its
+    /// copies of sites with pending stores by it).
+    #[cfg(feature = "redis")]
+    pub(crate) fn lookup_key(&self, url: &Url) -> Option<String> {
+        self.route(url).map(|route| route.key().to_owned())
+    }
+
     /// [`Jar::write_cookie_header_with`] for a request from
     /// [`Jar::route`].
     pub(crate) fn write_routed_header(
