@@ -131,23 +131,11 @@ impl<'a> SetCookie<'a> {
         if name.len() + value.len() > MAX_NAME_VALUE_BYTES {
             return Err(ParseError::NameValueTooLong);
         }
-        let mut cookie = SetCookie {
-            name: sub_str(header, name),
-            value: sub_str(header, value),
-            unparsed_attributes: sub_str(header, unparsed_attributes),
-            expires: None,
-            max_age: None,
-            domain: None,
-            domain_ignoring_empty: None,
-            path: None,
-            same_site: None,
-            version: None,
-            comment: None,
-            priority: None,
-            secure: false,
-            http_only: false,
-            partitioned: false,
-        };
+        let mut cookie = SetCookie::without_attributes(
+            sub_str(header, name),
+            sub_str(header, value),
+            sub_str(header, unparsed_attributes),
+        );
         // Bytes, not `&str`: only the values kept need the checked step
         // back into text, and attribute names never do. Most cookies of a
         // bare `name=value` have no attributes at all: no iterator then.
@@ -185,10 +173,18 @@ impl<'a> SetCookie<'a> {
         if name.len() + value.len() > MAX_NAME_VALUE_BYTES {
             return Err(ParseError::NameValueTooLong);
         }
-        Ok(SetCookie {
+        Ok(SetCookie::without_attributes(name, value, ""))
+    }
+
+    /// The record of a name-value-pair before any attribute is applied
+    /// (RFC 6265 section 5.2 step 6 starts from an empty attribute list),
+    /// for both paths of [`SetCookie::parse`].
+    #[inline(always)]
+    fn without_attributes(name: &'a str, value: &'a str, unparsed_attributes: &'a str) -> Self {
+        SetCookie {
             name,
             value,
-            unparsed_attributes: "",
+            unparsed_attributes,
             expires: None,
             max_age: None,
             domain: None,
@@ -201,7 +197,7 @@ impl<'a> SetCookie<'a> {
             secure: false,
             http_only: false,
             partitioned: false,
-        })
+        }
     }
 
     /// RFC 6265 sections 5.2.1 to 5.2.6 and RFC 6265bis sections 5.6.7
