@@ -36,7 +36,7 @@
 //! before the run, as a client receives them.
 //!
 //! `concurrent instructions <impl> <load> <ops>` runs `ops` operations of
-//! thread 0 (all sites) on the main thread, for callgrind (`benches/concurrent.py`);
+//! thread 0 (all sites) on the main thread, for callgrind (`benches/concurrent_instructions.py`);
 //! impl: `shared`, `one-lock` or `reqwest`; load: `lookups`, `mixed` or
 //! `stores` (every operation a store).
 #![allow(missing_docs, clippy::unwrap_used, clippy::indexing_slicing)] // a bench, not library code

@@ -6,7 +6,7 @@ bench's 400 sites. Each case runs with OPS and 2 * OPS operations; the
 difference of the two counts over OPS is the cost of one operation (the
 set-up cancels).
 
-cargo bench --bench concurrent --features reqwest --no-run && python3 benches/concurrent.py [binary ...]
+cargo bench --bench concurrent --features reqwest --no-run && python3 benches/concurrent_instructions.py [binary ...]
 
 With binaries given (e.g. one built before a change), each is measured.
 """
