@@ -292,21 +292,35 @@ fn summary(values: &[f64], show: impl Fn(f64) -> String) -> String {
 struct Args {
     secs: f64,
     reps: usize,
+    /// `--only shared|one-lock|reqwest`: run one jar (for quick A/B runs).
+    only: Option<usize>,
 }
 
 fn args() -> Args {
-    let mut args = Args { secs: 1.0, reps: 5 };
+    let mut args = Args {
+        secs: 1.0,
+        reps: 5,
+        only: None,
+    };
     let all: Vec<String> = std::env::args().skip(1).collect();
     let mut it = all.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--secs" => args.secs = it.next().and_then(|v| v.parse().ok()).expect("--secs N"),
             "--reps" => args.reps = it.next().and_then(|v| v.parse().ok()).expect("--reps N"),
+            "--only" => {
+                let name = it.next().map(String::as_str);
+                let index = IMPLS.iter().position(|&n| Some(n) == name);
+                args.only = Some(index.expect("--only shared, one-lock or reqwest"));
+            }
             _ => {} // `cargo bench` passes `--bench`
         }
     }
     args
 }
+
+/// The jars' names on the command line, in the order of `stores`.
+const IMPLS: [&str; 3] = ["shared", "one-lock", "reqwest"];
 
 fn main() {
     let argv: Vec<String> = std::env::args().collect();
@@ -328,7 +342,7 @@ fn main() {
     if argv.get(1).map(String::as_str) == Some("instructions") {
         // `instructions <impl> <load> <ops>`, for callgrind: the set-up,
         // then `ops` operations of thread 0 on this thread.
-        let imp = ["shared", "one-lock", "reqwest"]
+        let imp = IMPLS
             .iter()
             .position(|&n| Some(n) == argv.get(2).map(String::as_str))
             .expect("impl: shared, one-lock or reqwest");
@@ -395,6 +409,9 @@ fn main() {
                 workloads.iter().zip(rates.iter_mut())
             {
                 for (store, per_store) in per_load.iter_mut().enumerate() {
+                    if args.only.is_some_and(|only| only != store) {
+                        continue;
+                    }
                     for (&threads, per_count) in THREADS.iter().zip(per_store.iter_mut()) {
                         let round = Round {
                             store,
@@ -426,15 +443,17 @@ fn main() {
         println!("{title}");
         println!();
         print!("| sites | load | threads |");
-        for name in names {
+        let shown = |store: &usize| args.only.is_none_or(|only| only == *store);
+        let columns = (0..names.len()).filter(shown).count();
+        for (_, name) in names.iter().enumerate().filter(|(i, _)| shown(i)) {
             print!(" `{name}` | {speedup_of} |");
         }
         println!();
-        println!("|{}", " --- |".repeat(3 + 2 * names.len()));
+        println!("|{}", " --- |".repeat(3 + 2 * columns));
         for ((sites, _, load, _), per_load) in workloads.iter().zip(&rates) {
             for (n, threads) in THREADS.iter().enumerate() {
                 print!("| {sites} | {load} | {threads} |");
-                for per_store in per_load {
+                for (_, per_store) in per_load.iter().enumerate().filter(|(i, _)| shown(i)) {
                     let values: Vec<f64> = per_store[n].iter().map(field).collect();
                     let speedup: Vec<f64> = per_store[n]
                         .iter()
