@@ -409,7 +409,7 @@ fn merge(shards: &[&Jar], max_cookies: usize) -> Jar {
     let mut creation: Vec<(OffsetDateTime, usize, u64, usize)> = Vec::new();
     for (s, list) in lists.iter().enumerate() {
         for (i, r) in list.iter().enumerate() {
-            creation.push((r.cookie.creation_time, s, r.creation_seq, i));
+            creation.push((r.cookie.creation_time(), s, r.creation_seq, i));
         }
     }
     creation.sort_unstable();

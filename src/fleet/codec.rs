@@ -2,7 +2,7 @@
 //! and the replica state as a snapshot. Both are versioned JSON through
 //! private types, so that the public `Cookie` is not the wire format.
 
-use crate::cookie::{to_nanos, Cookie, Priority, Rfc2109Attributes};
+use crate::cookie::{to_nanos, utc, Cookie, Priority, Rfc2109Attributes};
 use crate::jar::RequestContext;
 use crate::parse::SameSite;
 use serde::{Deserialize, Serialize};
@@ -264,8 +264,8 @@ impl SnapshotCookie {
             value: value.to_string(),
             domain: domain.to_string(),
             path: path.to_string(),
-            expiry: expiry_time.map(Instant::from),
-            creation: (*creation_time).into(),
+            expiry: expiry_time.map(|t| Instant::from(OffsetDateTime::from(t))),
+            creation: OffsetDateTime::from(*creation_time).into(),
             last_access: last_access.into(),
             host_only: *host_only,
             secure: *secure_only,
@@ -279,7 +279,7 @@ impl SnapshotCookie {
                 .to_owned()
             }),
             partitioned: *partitioned,
-            partition_key: partition_key.as_deref().map(str::to_owned),
+            partition_key: partition_key.as_deref().map(|k| k.to_string()),
             priority: (*priority != Priority::Medium).then(|| priority.as_str().to_owned()),
             version: rfc2109.version,
             path_specified: rfc2109.path_specified,
@@ -304,7 +304,7 @@ impl SnapshotCookie {
             Some(_) => return None,
         };
         let expiry_time = match self.expiry {
-            Some(t) => Some(t.to_time()?),
+            Some(t) => Some(utc(t.to_time()?)),
             None => None,
         };
         let cookie = Cookie {
@@ -313,14 +313,14 @@ impl SnapshotCookie {
             domain: self.domain.into(),
             path: self.path.into(),
             expiry_time,
-            creation_time: self.creation.to_time()?,
+            creation_time: utc(self.creation.to_time()?),
             last_access_time: AtomicI64::new(to_nanos(self.last_access.to_time()?)),
             host_only: self.host_only,
             secure_only: self.secure,
             http_only: self.http_only,
             same_site,
             partitioned: self.partitioned,
-            partition_key: self.partition_key.map(Into::into),
+            partition_key: self.partition_key.map(|k| Box::new(k.into())),
             priority,
             rfc2109: Rfc2109Attributes {
                 version: self.version,

@@ -34,7 +34,7 @@ mod sqlite;
 pub use error::{ImportError, ImportErrorKind, SkipReason, SkippedCookie};
 pub use profile::find_profile;
 
-use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes};
+use crate::cookie::{to_nanos, utc, Cookie, Rfc2109Attributes};
 use crate::jar::Jar;
 use crate::parse::SameSite;
 use crate::persist::{load, LoadOptions, LoadReport};
@@ -303,7 +303,7 @@ impl<'j> Intake<'j> {
                 mut cookie,
                 partition_key,
             }) => {
-                cookie.partition_key = partition_key.map(String::into_boxed_str);
+                cookie.partition_key = partition_key.map(|k| Box::new(k.into_boxed_str()));
                 self.admit(cookie, &site)
             }
         };
@@ -404,8 +404,8 @@ pub(crate) fn cookie(
         value: value.into(),
         domain: id.domain().into(),
         path: id.path.as_str().into(),
-        expiry_time,
-        creation_time,
+        expiry_time: expiry_time.map(utc),
+        creation_time: utc(creation_time),
         last_access_time: AtomicI64::new(to_nanos(last_access_time)),
         host_only: !id.host.starts_with('.'),
         secure_only,

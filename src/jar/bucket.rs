@@ -14,7 +14,7 @@
 
 use super::store::Id;
 use std::collections::BTreeSet;
-use time::OffsetDateTime;
+use time::UtcDateTime;
 
 /// A domain holding more cookies than this is indexed. Below it, a scan is
 /// at least as fast as the index's tree walks.
@@ -29,6 +29,10 @@ pub(crate) struct Bucket {
     /// Built once the bucket holds more than `INDEX_FROM` cookies, and kept
     /// until it empties.
     pub(crate) index: Option<Box<BucketIndex>>,
+    /// The tick this bucket is filed under in the store's recency set: at
+    /// most the access tick of each of its cookies (the least recently
+    /// used one's, when last corrected).
+    pub(crate) recorded_lru: u64,
 }
 
 /// What an indexed bucket files a cookie under.
@@ -42,7 +46,7 @@ pub(crate) struct Filing {
     /// The access tick the store last filed the entry under (the same
     /// possibly stale tick as in the store's jar-wide recency set).
     pub(crate) recorded_access: u64,
-    pub(crate) expiry: Option<OffsetDateTime>,
+    pub(crate) expiry: Option<UtcDateTime>,
 }
 
 /// Ordered views of a large bucket. Every cookie of the bucket is in
@@ -59,7 +63,7 @@ pub(crate) struct BucketIndex {
     /// corrects them lazily, as it does for its jar-wide recency set.
     eviction: BTreeSet<(bool, u64, Id)>,
     /// `(expiry time, id)`: "expired cookies first" without a scan.
-    expiries: BTreeSet<(OffsetDateTime, Id)>,
+    expiries: BTreeSet<(UtcDateTime, Id)>,
 }
 
 impl BucketIndex {
@@ -95,13 +99,20 @@ impl BucketIndex {
 
     /// The ids that have expired at `now` (RFC 6265 section 5.3: an expiry
     /// time at or before now).
-    pub(crate) fn expired(&self, now: OffsetDateTime) -> impl Iterator<Item = Id> + '_ {
+    pub(crate) fn expired(&self, now: UtcDateTime) -> impl Iterator<Item = Id> + '_ {
         self.expiries.range(..=(now, Id::MAX)).map(|&(_, id)| id)
     }
 
     /// The first record in eviction order: `(secure-only, tick, id)`.
     pub(crate) fn first_to_evict(&self) -> Option<(bool, u64, Id)> {
         self.eviction.first().copied()
+    }
+
+    /// The first record of one `Secure` class in eviction order:
+    /// `(tick, id)`.
+    pub(crate) fn first_in_class(&self, secure: bool) -> Option<(u64, Id)> {
+        let (class, tick, id) = *self.eviction.range((secure, 0, 0)..).next()?;
+        (class == secure).then_some((tick, id))
     }
 
     /// Re-files an entry's eviction record under a new tick.

@@ -6,7 +6,7 @@
 //! have stored.
 
 use super::{host, rules, ChangeKind, Jar, Profile, Rejection, Stored};
-use crate::cookie::{clamp_instant, to_nanos, Cookie};
+use crate::cookie::{clamp_instant, to_nanos, utc, Cookie};
 use crate::parse::SameSite;
 use std::sync::atomic::Ordering;
 use time::OffsetDateTime;
@@ -97,7 +97,7 @@ impl Jar {
             match c.partition_key.as_deref() {
                 Some(key) if c.partitioned && !site_ok(key) => return Err(Rejection::Malformed),
                 None if c.partitioned => {
-                    c.partition_key = Some(self.own_partition_key(&c).into());
+                    c.partition_key = Some(Box::new(self.own_partition_key(&c).into()));
                 }
                 _ => {}
             }
@@ -105,11 +105,13 @@ impl Jar {
         if !bis || !c.partitioned {
             c.partition_key = None;
         }
-        c.creation_time = clamp_instant(c.creation_time.min(now));
+        c.creation_time = utc(clamp_instant(c.creation_time().min(now)));
         let last_access = clamp_instant(c.last_access_time().min(now));
         c.last_access_time
             .store(to_nanos(last_access), Ordering::Relaxed);
-        c.expiry_time = c.expiry_time.map(|t| rules::kept_expiry(t, now, bis));
+        c.expiry_time = c
+            .expiry_time()
+            .map(|t| utc(rules::kept_expiry(t, now, bis)));
         Ok(c)
     }
 

@@ -104,7 +104,7 @@ impl Jar {
     ) -> bool {
         match &c.partition_key {
             None => true,
-            Some(key) => **key == *self.partition_key(request, context),
+            Some(key) => ***key == *self.partition_key(request, context),
         }
     }
 }

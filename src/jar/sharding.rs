@@ -8,7 +8,7 @@ use super::{Jar, Profile, Rejection, Request, RequestContext, Stored};
 use crate::cookie::Cookie;
 use crate::jar::events::{ChangeKind, Limit};
 use crate::parse::SetCookie;
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcDateTime};
 use url::Url;
 
 /// A request and the bucket its cookies are filed under, found once by
@@ -184,7 +184,7 @@ impl Jar {
             .entries()
             .map(|(_, e)| Ranked {
                 cookie: &e.cookie,
-                key: &e.key,
+                key: e.key(),
                 creation_seq: e.creation_seq,
                 access: e.access(),
             })
@@ -240,7 +240,7 @@ pub(crate) fn combined(results: Vec<Result<Stored, Rejection>>) -> Result<Stored
 /// earliest; RFC 6265 section 5.4 step 2's order), given in `ranked`'s
 /// order: what a shard or a replica needs to rebuild the same order.
 pub(crate) fn creation_ranks(ranked: &[Ranked<'_>]) -> Vec<u64> {
-    let mut by_creation: Vec<(usize, (OffsetDateTime, u64))> = ranked
+    let mut by_creation: Vec<(usize, (UtcDateTime, u64))> = ranked
         .iter()
         .enumerate()
         .map(|(i, r)| (i, (r.cookie.creation_time, r.creation_seq)))

@@ -7,7 +7,7 @@ use super::{
     chromium, default_path, host, path_match, rfc2109, rules, ChangeKind, Jar, Profile, Rejection,
     Request, RequestContext, Stored,
 };
-use crate::cookie::{to_nanos, Cookie, Rfc2109Attributes, LATEST};
+use crate::cookie::{to_nanos, utc, Cookie, Rfc2109Attributes, LATEST};
 use crate::parse::{SameSite, SetCookie};
 use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
@@ -215,8 +215,8 @@ impl Jar {
             value: sc.value().into(),
             domain: domain.into(),
             path: path.into(),
-            expiry_time,
-            creation_time: now,
+            expiry_time: expiry_time.map(utc),
+            creation_time: utc(now),
             last_access_time: AtomicI64::new(to_nanos(now)),
             host_only,
             secure_only: sc.secure(),
@@ -226,7 +226,7 @@ impl Jar {
             // CHIPS: the partition is part of the cookie's identity.
             priority: chromium::priority(sc),
             partition_key: (bis && sc.partitioned())
-                .then(|| self.partition_key(request, context).into()),
+                .then(|| Box::new(self.partition_key(request, context).into())),
             // Only this profile reads them (and other profiles' cookies
             // then round-trip through files that do not hold them).
             rfc2109: match rfc2109 {

@@ -1,6 +1,6 @@
 //! The jar's storage: cookies in a slab, filed by registrable domain in
 //! buckets (see `bucket.rs` for how a large one is indexed), with a
-//! recency index for least-recently-used eviction and an expiry index for
+//! recency index of buckets for least-recently-used eviction and an expiry index for
 //! "expired first". Policy lives in `jar/mod.rs`; this module only keeps
 //! the indexes consistent and evicts in the order it is told.
 //!
@@ -12,13 +12,14 @@
 //! cookie against the request, and sorts the matches: O(n log n) in the
 //! domain's size, and the header it builds is capped (`Limits`).
 
-use crate::cookie::Cookie;
+use crate::cookie::{utc, Cookie};
+use std::collections::hash_map::Entry as MapEntry;
 use std::collections::hash_map::RandomState;
 use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcDateTime};
 
 use super::bucket::{Bucket, BucketIndex, Filing, INDEX_FROM};
 use super::events::{Limit, Removal};
@@ -31,22 +32,30 @@ pub(crate) type Id = u32;
 #[derive(Debug)]
 pub(crate) struct Entry {
     pub(crate) cookie: Cookie,
-    /// The registrable-domain bucket it is filed under.
-    pub(crate) key: Arc<str>,
+    /// Where in the cookie's domain the key of its bucket (the registrable
+    /// domain, always a suffix of the domain) starts: 4 bytes, where an
+    /// `Arc<str>` to the bucket's key cost 16.
+    key_start: u32,
     /// Breaks ties between equal creation times (RFC 6265 section 5.4 step
     /// 2 orders by creation time); kept on replacement like creation-time.
     pub(crate) creation_seq: u64,
     /// Recency: the jar-wide tick of the last store or send. Atomic so that
     /// lookups through `&Jar` record it without a write lock.
     access: AtomicU64,
-    /// The tick this entry is filed under in `Store::recency` (and in its
-    /// bucket's index, if it has one).
+    /// The tick this entry is filed under in its bucket's index, if the
+    /// bucket has one.
     recorded_access: u64,
     /// Where its id is in its bucket's `ids`.
     position: u32,
 }
 
 impl Entry {
+    /// The key of the bucket it is filed under.
+    pub(crate) fn key(&self) -> &str {
+        let domain = &self.cookie.domain;
+        domain.get(self.key_start as usize..).unwrap_or(domain)
+    }
+
     pub(crate) fn access(&self) -> u64 {
         self.access.load(Ordering::Relaxed)
     }
@@ -59,18 +68,22 @@ pub(crate) struct Store {
     slots: Vec<Option<Box<Entry>>>,
     free: Vec<Id>,
     buckets: HashMap<Arc<str>, Bucket, KeyedHash>,
-    /// `(access tick, id)` as of the last write to the entry. Reads only
-    /// raise an entry's tick, so this set may hold stale (lower) ticks; the
-    /// LRU victim search corrects them lazily (see `lru_victim`).
-    recency: BTreeSet<(u64, Id)>,
+    /// `(tick, bucket key)`, one record per bucket, under the bucket's
+    /// `recorded_lru`: at most the access tick of every cookie in it.
+    /// Reads only raise ticks, and a write files the newest tick, so a
+    /// record stays a lower bound without being touched; the LRU victim
+    /// search corrects records lazily (see `lru_victim`). One record per
+    /// bucket, not per cookie: 24 bytes per registrable domain where a set
+    /// of `(tick, id)` cost about 30 bytes per cookie.
+    recency: BTreeSet<(u64, Arc<str>)>,
     /// `(expiry-time, id)` of persistent cookies.
-    expiries: BTreeSet<(OffsetDateTime, Id)>,
+    expiries: BTreeSet<(UtcDateTime, Id)>,
     len: usize,
     clock: AtomicU64,
     /// The latest creation time and the highest creation sequence number
     /// filed so far, and whether some cookie broke their agreement (see
     /// [`Store::creation_follows_seq`]).
-    newest: Option<(OffsetDateTime, u64)>,
+    newest: Option<(UtcDateTime, u64)>,
     creation_out_of_order: bool,
     /// Keys the name and place hashes of bucket indexes, so that a server
     /// cannot choose names that collide.
@@ -288,11 +301,27 @@ impl Store {
             }
             None => self.newest = Some((cookie.creation_time, seq)),
         }
-        let bucket = self.buckets.entry(key.clone()).or_default();
+        // The key is cut from the cookie's domain by every caller.
+        debug_assert!(
+            cookie.domain.ends_with(&*key),
+            "{key} keys {}",
+            cookie.domain
+        );
+        let key_start = cookie.domain.len().saturating_sub(key.len()) as u32;
+        let bucket = match self.buckets.entry(key) {
+            MapEntry::Occupied(o) => o.into_mut(),
+            MapEntry::Vacant(v) => {
+                self.recency.insert((tick, v.key().clone()));
+                v.insert(Bucket {
+                    recorded_lru: tick,
+                    ..Bucket::default()
+                })
+            }
+        };
         let position = bucket.ids.len() as u32;
         let entry = Entry {
             cookie,
-            key: key.clone(),
+            key_start,
             creation_seq: seq,
             access: AtomicU64::new(tick),
             recorded_access: tick,
@@ -322,7 +351,6 @@ impl Store {
                 &bucket.ids,
             )));
         }
-        self.recency.insert((tick, id));
         if let Some(expiry) = expiry {
             self.expiries.insert((expiry, id));
         }
@@ -353,7 +381,7 @@ impl Store {
         // Only a change of these re-files the entry in an index; most
         // replacements change the value alone and skip the bucket lookup.
         let bucket = match changed {
-            true => self.buckets.get_mut(&entry.key),
+            true => self.buckets.get_mut(entry.key()),
             false => None,
         };
         let old_filing = match &bucket {
@@ -383,7 +411,7 @@ impl Store {
 
     pub(crate) fn remove(&mut self, id: Id) -> Option<Entry> {
         let entry = *self.slots.get_mut(id as usize)?.take()?;
-        if let Some(bucket) = self.buckets.get_mut(&entry.key) {
+        if let Some(bucket) = self.buckets.get_mut(entry.key()) {
             let position = entry.position as usize;
             debug_assert_eq!(bucket.ids.get(position), Some(&id));
             if position < bucket.ids.len() {
@@ -402,10 +430,11 @@ impl Store {
                 index.remove(id, &filing(&self.hasher, &entry));
             }
             if bucket.ids.is_empty() {
-                self.buckets.remove(&entry.key);
+                if let Some((key, bucket)) = self.buckets.remove_entry(entry.key()) {
+                    self.recency.remove(&(bucket.recorded_lru, key));
+                }
             }
         }
-        self.recency.remove(&(entry.recorded_access, id));
         if let Some(expiry) = entry.cookie.expiry_time {
             self.expiries.remove(&(expiry, id));
         }
@@ -423,36 +452,62 @@ impl Store {
 
     /// The least recently used cookie of the whole jar.
     ///
-    /// The recency set holds each live id once, with a tick at most its
-    /// current one. Pop the smallest; if its tick is stale, re-file it with
-    /// the current tick and look again. The first entry whose recorded tick
-    /// is current has the smallest current tick of all: every other entry's
-    /// current tick is at least its recorded tick, which is at least this
-    /// one's. Each stale record is corrected once, so the cost is amortized
-    /// O(log n), and lookups never touch the set.
+    /// The recency set holds each bucket once, under a tick at most the
+    /// current tick of each of its cookies. Take the smallest record and
+    /// find its bucket's least recently used cookie; if that cookie's tick
+    /// is the record's, no cookie anywhere is older (every other bucket's
+    /// cookies are at least its record, which is at least this one), else
+    /// re-file the bucket under that tick and look again. Each correction
+    /// follows a read of the bucket since its last filing, so the cost is
+    /// amortized over lookups, which never touch the set.
     pub(crate) fn lru_victim(&mut self) -> Option<Id> {
-        while let Some((recorded, id)) = self.recency.pop_first() {
-            let Some(entry) = self
-                .slots
-                .get_mut(id as usize)
-                .and_then(Option::as_deref_mut)
-            else {
+        loop {
+            let (recorded, key) = self.recency.first().cloned()?;
+            let Some((current, id)) = self.bucket_lru(&key) else {
+                // Not reachable: an emptied bucket takes its record along.
+                self.recency.remove(&(recorded, key));
                 continue;
             };
-            let current = entry.access();
-            entry.recorded_access = current;
-            self.recency.insert((current, id));
             if current == recorded {
                 return Some(id);
             }
-            if let Some(Bucket {
-                index: Some(index), ..
-            }) = self.buckets.get_mut(&entry.key)
-            {
-                index.refile_access(id, entry.cookie.secure_only, recorded, current);
+            self.recency.remove(&(recorded, key.clone()));
+            if let Some(bucket) = self.buckets.get_mut(&*key) {
+                bucket.recorded_lru = current;
+            }
+            self.recency.insert((current, key));
+        }
+    }
+
+    /// The least recently used cookie of bucket `key`, with its tick (ties
+    /// go to the lower id). A small bucket is scanned; a large one's
+    /// eviction set is corrected, in each `Secure` class, until its first
+    /// record is current (see `bucket_victim`).
+    fn bucket_lru(&mut self, key: &str) -> Option<(u64, Id)> {
+        let bucket = self.buckets.get_mut(key)?;
+        let slots = &mut self.slots;
+        let Some(index) = &mut bucket.index else {
+            return bucket
+                .ids
+                .iter()
+                .filter_map(|&id| Some((slots.get(id as usize)?.as_deref()?.access(), id)))
+                .min();
+        };
+        let mut oldest = None;
+        for secure in [false, true] {
+            while let Some((recorded, id)) = index.first_in_class(secure) {
+                let entry = slots.get_mut(id as usize).and_then(Option::as_deref_mut)?;
+                let current = entry.access();
+                if current == recorded {
+                    oldest =
+                        Some(oldest.map_or((current, id), |o: (u64, Id)| o.min((current, id))));
+                    break;
+                }
+                index.refile_access(id, secure, recorded, current);
+                entry.recorded_access = current;
             }
         }
-        None
+        oldest
     }
 
     /// The cookie bucket `key` gives up first (RFC 6265 section 5.3 step
@@ -490,14 +545,12 @@ impl Store {
                 return Some(id);
             }
             index.refile_access(id, secure, recorded, current);
-            self.recency.remove(&(recorded, id));
-            self.recency.insert((current, id));
             entry.recorded_access = current;
         }
     }
 
     /// The cookies of bucket `key` that have expired at `now`.
-    fn bucket_expired(&self, key: &str, now: OffsetDateTime) -> Vec<Id> {
+    fn bucket_expired(&self, key: &str, now: UtcDateTime) -> Vec<Id> {
         match self.buckets.get(key) {
             None => Vec::new(),
             Some(Bucket {
@@ -509,7 +562,7 @@ impl Store {
                 .copied()
                 .filter(|&id| {
                     self.visit();
-                    self.get(id).is_some_and(|e| e.cookie.is_expired_at(now))
+                    self.get(id).is_some_and(|e| e.cookie.expired_at(now))
                 })
                 .collect(),
         }
@@ -521,6 +574,7 @@ impl Store {
         now: OffsetDateTime,
         on_removed: &mut dyn FnMut(&Cookie, Removal),
     ) -> usize {
+        let now = utc(now);
         let mut removed = 0;
         while let Some(&(expiry, id)) = self.expiries.first() {
             if expiry > now {
@@ -548,6 +602,7 @@ impl Store {
         protect: Id,
         on_removed: &mut dyn FnMut(&Cookie, Removal),
     ) -> (usize, bool) {
+        let now = utc(now);
         let mut evicted = 0;
         let mut lost_new = false;
         let mut evict = |store: &mut Store, id: Id, why: Removal| {
@@ -599,13 +654,22 @@ impl Store {
                     Some((k, _)) => k.clone(),
                     None => Arc::from(key),
                 };
-                entry.key = key.clone();
+                debug_assert!(entry.cookie.domain.ends_with(&*key));
+                entry.key_start = entry.cookie.domain.len().saturating_sub(key.len()) as u32;
                 let bucket = buckets.entry(key).or_default();
                 entry.position = bucket.ids.len() as u32;
                 bucket.ids.push(i as Id);
             }
         }
-        for bucket in buckets.values_mut() {
+        let mut recency = BTreeSet::new();
+        for (key, bucket) in &mut buckets {
+            let slots = &self.slots;
+            let ticks = bucket
+                .ids
+                .iter()
+                .filter_map(|&id| slots.get(id as usize)?.as_deref());
+            bucket.recorded_lru = ticks.map(Entry::access).min().unwrap_or(0);
+            recency.insert((bucket.recorded_lru, key.clone()));
             if bucket.ids.len() > INDEX_FROM {
                 bucket.index = Some(Box::new(build_index(
                     &self.slots,
@@ -615,6 +679,7 @@ impl Store {
             }
         }
         self.buckets = buckets;
+        self.recency = recency;
     }
 
     /// Panics unless every index agrees with the entries (tests only).
@@ -623,11 +688,15 @@ impl Store {
         let mut live = 0;
         for (key, bucket) in &self.buckets {
             assert!(!bucket.ids.is_empty(), "empty bucket {key}");
+            assert!(self.recency.contains(&(bucket.recorded_lru, key.clone())));
             for (position, &id) in bucket.ids.iter().enumerate() {
                 let entry = self.get(id).expect("a live id");
                 assert_eq!(entry.position as usize, position);
-                assert_eq!(*entry.key, **key);
-                assert!(self.recency.contains(&(entry.recorded_access, id)));
+                assert_eq!(entry.key(), &**key);
+                assert!(
+                    entry.access() >= bucket.recorded_lru,
+                    "{key} filed too late"
+                );
                 if let Some(index) = &bucket.index {
                     assert!(index.holds(id, &filing(&self.hasher, entry)));
                 }
@@ -651,6 +720,6 @@ impl Store {
             }
         }
         assert_eq!(live, self.len);
-        assert_eq!(self.recency.len(), self.len);
+        assert_eq!(self.recency.len(), self.buckets.len());
     }
 }

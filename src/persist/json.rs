@@ -11,7 +11,7 @@
 
 use super::load::{io_error, Entry, Staging};
 use super::{LoadError, LoadErrorKind, Location, SaveReport};
-use crate::cookie::{to_nanos, Cookie, Priority, Rfc2109Attributes};
+use crate::cookie::{to_nanos, utc, Cookie, Priority, Rfc2109Attributes};
 use crate::parse::SameSite;
 use serde::de::{
     self, DeserializeSeed, Deserializer as _, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -397,7 +397,7 @@ fn entry(raw: &str, location: &str) -> Entry {
     // files a partitioned cookie under its own site (`Jar::admit_loaded`).
     let partition_key = match fields.get("partition_key") {
         None | Some(Value::Null) => None,
-        Some(Value::String(s)) => Some(s.as_str().into()),
+        Some(Value::String(s)) => Some(Box::new(s.as_str().into())),
         Some(_) => {
             return Err(LoadError::invalid(
                 "must be a string or null",
@@ -436,8 +436,8 @@ fn entry(raw: &str, location: &str) -> Entry {
         value: value.into(),
         domain: domain.into(),
         path: path.into(),
-        expiry_time,
-        creation_time,
+        expiry_time: expiry_time.map(utc),
+        creation_time: utc(creation_time),
         last_access_time: AtomicI64::new(to_nanos(last_access)),
         host_only,
         secure_only,

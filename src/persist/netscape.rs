@@ -24,7 +24,7 @@ use super::load::{io_error, Staging};
 use super::{
     LineEnding, LoadError, LoadErrorKind, Location, NetscapeDialect, SaveOptions, SaveReport,
 };
-use crate::cookie::{clamp_instant, to_nanos, Cookie, Priority, LATEST};
+use crate::cookie::{clamp_instant, to_nanos, utc, Cookie, Priority, LATEST};
 use std::fmt::Write as _;
 use std::io::BufRead;
 use std::sync::atomic::AtomicI64;
@@ -269,8 +269,8 @@ fn parse_line(line: &str, http_only: bool, now: OffsetDateTime) -> Result<Cookie
         value: value.into(),
         domain: domain_field(domain).into(),
         path: path.into(),
-        expiry_time: expiry_field(expires)?,
-        creation_time: now,
+        expiry_time: expiry_field(expires)?.map(utc),
+        creation_time: utc(now),
         last_access_time: AtomicI64::new(to_nanos(now)),
         host_only: !include_subdomains,
         secure_only,
