@@ -126,11 +126,11 @@ pub(crate) fn clamp_instant(t: OffsetDateTime) -> OffsetDateTime {
 /// `t` as the jar stores it, in UTC. Only an instant within a day of the
 /// ends of `time`'s range has no UTC date; it is pinned to that end.
 pub(crate) fn utc(t: OffsetDateTime) -> UtcDateTime {
-    t.checked_to_utc().unwrap_or(if t.year() < 0 {
-        UtcDateTime::MIN
-    } else {
-        UtcDateTime::MAX
-    })
+    match t.checked_to_utc() {
+        Some(t) => t,
+        None if t.year() < 0 => UtcDateTime::MIN,
+        None => UtcDateTime::MAX,
+    }
 }
 
 pub(crate) fn to_nanos(t: OffsetDateTime) -> i64 {

@@ -6,10 +6,10 @@ use super::store::{self, Id};
 use super::{
     host, path_match, rfc2109, Exclusion, Explained, Jar, Profile, Request, RequestContext,
 };
-use crate::cookie::Cookie;
+use crate::cookie::{utc, Cookie};
 use crate::parse::SameSite;
 use std::cell::RefCell;
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcDateTime};
 use url::Url;
 
 thread_local! {
@@ -177,9 +177,10 @@ impl Jar {
             false => SortKey::new,
         };
         let mut bytes = 0;
+        let now_utc = utc(now);
         for (id, e) in self.store.bucket_entries(key) {
             let c = &e.cookie;
-            if self.exclusion(c, request, context, now).is_none() {
+            if self.exclusion(c, request, context, now_utc).is_none() {
                 bytes += c.name.len() + c.value.len() + 3;
                 sent.push(sort_key(id, e));
             }
@@ -309,6 +310,7 @@ impl Jar {
         context: &RequestContext,
         now: OffsetDateTime,
     ) -> Vec<Id> {
+        let now = utc(now);
         let mut sent: Vec<(Id, &store::Entry)> = self
             .store
             .bucket_entries(key)
@@ -333,7 +335,7 @@ impl Jar {
         c: &Cookie,
         request: &Request<'_>,
         context: &RequestContext,
-        now: OffsetDateTime,
+        now: UtcDateTime,
     ) -> Option<Exclusion> {
         if c.host_only && *c.domain != *request.host {
             return Some(Exclusion::HostOnly);
@@ -359,7 +361,7 @@ impl Jar {
         if c.http_only && !context.http_api {
             return Some(Exclusion::HttpOnly);
         }
-        if c.is_expired_at(now) {
+        if c.expired_at(now) {
             return Some(Exclusion::Expired);
         }
         if c.partition_key.is_some() && !self.in_partition(c, request, context) {
@@ -437,7 +439,7 @@ impl Jar {
             .store
             .bucket_entries(key)
             .filter_map(|(id, e)| {
-                let exclusion = match self.exclusion(&e.cookie, &request, &context, now) {
+                let exclusion = match self.exclusion(&e.cookie, &request, &context, utc(now)) {
                     Some(exclusion) => exclusion,
                     None if left_out.binary_search(&id).is_ok() => Exclusion::HeaderFull,
                     None => return None,
