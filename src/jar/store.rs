@@ -602,7 +602,6 @@ impl Store {
         protect: Id,
         on_removed: &mut dyn FnMut(&Cookie, Removal),
     ) -> (usize, bool) {
-        let now = utc(now);
         let mut evicted = 0;
         let mut lost_new = false;
         let mut evict = |store: &mut Store, id: Id, why: Removal| {
@@ -612,7 +611,12 @@ impl Store {
             }
             evicted += 1;
         };
-        if self.bucket(key).len() > limits.max_cookies_per_domain {
+        let over_domain = self.bucket(key).len() > limits.max_cookies_per_domain;
+        if !over_domain && self.len <= limits.max_cookies {
+            return (0, false);
+        }
+        let now = utc(now);
+        if over_domain {
             for id in self.bucket_expired(key, now) {
                 evict(self, id, Removal::Expired);
             }
