@@ -157,8 +157,8 @@ impl Jar {
 
     /// Whether a replacement with this cookie is, for the header's order,
     /// a new cookie (`Profile::Chromium`, a changed value).
-    pub(super) fn replacement_is_new(&self, old: &Cookie, new: &Cookie) -> bool {
-        self.profile == Profile::Chromium && old.value != new.value
+    pub(super) fn replacement_is_new(&self, old: &Cookie, new_value: &str) -> bool {
+        self.profile == Profile::Chromium && *old.value != *new_value
     }
 }
 

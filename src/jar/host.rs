@@ -34,7 +34,7 @@ pub(crate) fn is_special(url: &Url) -> bool {
 /// Canonicalizes a `Domain` attribute value (RFC 6265 section 5.2.3 lower
 /// case, section 5.1.2 IDNA to A-labels). IP literals come back in their
 /// normal text form. `None` if the value is not a valid domain name.
-pub(crate) fn canonicalize_domain(domain: &str) -> Option<String> {
+pub(crate) fn canonicalize_domain(domain: &str) -> Option<Cow<'_, str>> {
     let bare = domain
         .strip_prefix('[')
         .and_then(|d| d.strip_suffix(']'))
@@ -43,7 +43,7 @@ pub(crate) fn canonicalize_domain(domain: &str) -> Option<String> {
     // literal (see `is_ip_literal`); the others skip the address parser.
     if bare.len() < domain.len() || is_ip_literal(bare) {
         if let Ok(ip) = bare.parse::<IpAddr>() {
-            return Some(ip.to_string());
+            return Some(Cow::Owned(ip.to_string()));
         }
     }
     // No empty label: a leading dot (after the one RFC 6265 section 5.2.3
@@ -53,10 +53,20 @@ pub(crate) fn canonicalize_domain(domain: &str) -> Option<String> {
     if domain.is_ascii() {
         // The common case: no IDNA mapping needed, only the character set
         // and the labels.
-        return is_ascii_domain(domain).then(|| domain.to_ascii_lowercase());
+        // Borrowed when already lower case (as servers nearly always
+        // send it): no allocation until the cookie is filed.
+        return is_ascii_domain(domain).then(|| {
+            match domain.bytes().any(|b| b.is_ascii_uppercase()) {
+                true => Cow::Owned(domain.to_ascii_lowercase()),
+                false => Cow::Borrowed(domain),
+            }
+        });
     }
     let labels_ok = |d: &str| !d.is_empty() && d.split('.').all(|label| !label.is_empty());
-    idna::domain_to_ascii(domain).ok().filter(|d| labels_ok(d))
+    idna::domain_to_ascii(domain)
+        .ok()
+        .filter(|d| labels_ok(d))
+        .map(Cow::Owned)
 }
 
 /// An ASCII domain name of letters, digits, `-` and `_` in labels that are
@@ -241,7 +251,8 @@ mod tests {
                     (ok && labels).then(|| domain.to_ascii_lowercase())
                 }
             };
-            proptest::prop_assert_eq!(canonicalize_domain(&domain), want);
+            let got = canonicalize_domain(&domain);
+            proptest::prop_assert_eq!(got.as_deref(), want.as_deref());
         }
     }
 

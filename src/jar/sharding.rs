@@ -5,7 +5,7 @@
 //! RFC 6265 section 5.4 step 2, recency for section 5.3 step 12).
 
 use super::{Jar, Profile, Rejection, Request, RequestContext, Stored};
-use crate::cookie::Cookie;
+use crate::cookie::{Cookie, NewCookie};
 use crate::jar::events::{ChangeKind, Limit};
 use crate::parse::SetCookie;
 use time::{OffsetDateTime, UtcDateTime};
@@ -125,7 +125,7 @@ impl Jar {
         let request = Request::new(url).ok_or(Rejection::NoHost)?;
         let (cookie, key_start) = self.create_cookie(&parsed, &request, &context, now)?;
         Ok(Created {
-            cookie,
+            cookie: cookie.into_cookie(),
             key_start,
             request,
         })
@@ -143,7 +143,7 @@ impl Jar {
         let Created {
             cookie, request, ..
         } = created;
-        self.store_cookie(cookie, key, &request, &context, now)
+        self.store_cookie(NewCookie::from(cookie), key, &request, &context, now)
     }
 
     /// Whether storing `created` may add a cookie to this jar: it replaces
@@ -151,7 +151,9 @@ impl Jar {
     /// refused or already expired. A replacement or a deletion never adds
     /// one.
     pub(crate) fn may_add(&self, created: &Created<'_>) -> bool {
-        self.same_cookie(created.key(), &created.cookie).is_none()
+        let c = &created.cookie;
+        let place = (&*c.name, &*c.domain, &*c.path);
+        self.same_cookie(created.key(), place, c).is_none()
     }
 
     /// The cookie this jar would evict first for its jar-wide limit (RFC

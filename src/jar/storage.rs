@@ -7,8 +7,9 @@ use super::{
     chromium, default_path, host, path_match, rfc2109, rules, ChangeKind, Jar, Profile, Rejection,
     Request, RequestContext, Stored,
 };
-use crate::cookie::{to_nanos, utc, Cookie, Rfc2109Attributes, LATEST};
+use crate::cookie::{to_nanos, utc, Cookie, NewCookie, Rfc2109Attributes, LATEST};
 use crate::parse::{SameSite, SetCookie};
+use std::borrow::Cow;
 use std::sync::atomic::AtomicI64;
 use std::sync::Arc;
 use time::{Duration, OffsetDateTime};
@@ -98,13 +99,13 @@ impl Jar {
 
     /// RFC 6265 section 5.3 steps 1 to 10 (with RFC 6265bis section 5.7):
     /// the new cookie for this request, or why there is none.
-    pub(super) fn create_cookie(
+    pub(super) fn create_cookie<'c>(
         &self,
-        sc: &SetCookie<'_>,
-        request: &Request<'_>,
+        sc: &'c SetCookie<'_>,
+        request: &'c Request<'_>,
         context: &RequestContext,
         now: OffsetDateTime,
-    ) -> Result<(Cookie, usize), Rejection> {
+    ) -> Result<(NewCookie<'c>, usize), Rejection> {
         let bis = self.profile.follows_rfc6265bis();
         // Step 1 (RFC 6265 section 5.2 steps 2 and 5): RFC 6265 ignores a
         // cookie without a name; RFC 6265bis keeps it.
@@ -146,7 +147,7 @@ impl Jar {
         };
         let mut domain_attribute = match domain_attribute.filter(|d| !d.is_empty()) {
             Some(d) => host::canonicalize_domain(d).ok_or(Rejection::InvalidDomain)?,
-            None => String::new(),
+            None => Cow::Borrowed(""),
         };
         // RFC 2109 section 4.3.2, before the public suffix step (which
         // stays: RFC 2109 alone would let `.co.uk` through).
@@ -161,7 +162,7 @@ impl Jar {
         };
         if !domain_attribute.is_empty() && suffix_of_attribute == Some(domain_attribute.len()) {
             if domain_attribute == request.host {
-                domain_attribute.clear();
+                domain_attribute = Cow::Borrowed("");
             } else {
                 return Err(Rejection::PublicSuffix);
             }
@@ -174,16 +175,16 @@ impl Jar {
             if !request.is_ip && !host::is_ascii_domain(&request.host) {
                 return Err(Rejection::InvalidHost);
             }
-            (request.host.to_string(), true)
+            (Cow::Borrowed(&*request.host), true)
         } else if !host::domain_match_known(&request.host, request.ip_literal, &domain_attribute) {
             return Err(Rejection::DomainMismatch);
         } else if request.is_ip {
-            (request.host.to_string(), true)
+            (Cow::Borrowed(&*request.host), true)
         } else {
             (domain_attribute, false)
         };
         let key = if request.is_ip {
-            domain.as_str()
+            &*domain
         } else if host_only {
             host::registrable_domain_from_suffix(&domain, self.psl.public_suffix(&domain))
         } else {
@@ -210,11 +211,11 @@ impl Jar {
         if bis {
             check_rfc6265bis(sc, request, context, host_only)?;
         }
-        let cookie = Cookie {
-            name: sc.name().into(),
-            value: sc.value().into(),
-            domain: domain.into(),
-            path: path.into(),
+        let fields = Cookie {
+            name: Box::default(),
+            value: Box::default(),
+            domain: Box::default(),
+            path: Box::default(),
             expiry_time: expiry_time.map(utc),
             creation_time: utc(now),
             last_access_time: AtomicI64::new(to_nanos(now)),
@@ -237,6 +238,13 @@ impl Jar {
                 false => Rfc2109Attributes::LOADED,
             },
         };
+        let cookie = NewCookie {
+            fields,
+            name: Cow::Borrowed(sc.name()),
+            value: Cow::Borrowed(sc.value()),
+            domain,
+            path: Cow::Borrowed(path),
+        };
         Ok((cookie, key_start))
     }
 
@@ -245,17 +253,21 @@ impl Jar {
     /// (RFC 6265bis adds the host-only flag; so does RFC 2109 section
     /// 4.3.3, whose domains `acme.com` and `.acme.com` are not the same
     /// string), and the same partition.
+    ///
+    /// `place` is the new cookie's name, domain and path; `fields` gives its
+    /// host-only flag and partition key.
     pub(super) fn same_cookie<'s>(
         &'s self,
         key: &str,
-        cookie: &'s Cookie,
+        (name, domain, path): (&str, &str, &str),
+        fields: &Cookie,
     ) -> Option<(Id, &'s Entry)> {
         let same_host_only = self.profile != Profile::Rfc6265;
         self.store
-            .same_place(key, &cookie.name, &cookie.domain, &cookie.path)
+            .same_place(key, name, domain, path)
             .find(|(_, e)| {
-                (!same_host_only || e.cookie.host_only == cookie.host_only)
-                    && e.cookie.partition_key == cookie.partition_key
+                (!same_host_only || e.cookie.host_only == fields.host_only)
+                    && e.cookie.partition_key == fields.partition_key
             })
     }
 
@@ -263,7 +275,7 @@ impl Jar {
     /// step 16): replace, delete or insert, then evict.
     pub(super) fn store_cookie(
         &mut self,
-        mut cookie: Cookie,
+        mut cookie: NewCookie<'_>,
         key: Arc<str>,
         request: &Request<'_>,
         context: &RequestContext,
@@ -271,7 +283,7 @@ impl Jar {
     ) -> Result<Stored, Rejection> {
         let bis = self.profile.follows_rfc6265bis();
         // RFC 6265bis section 5.7 step 16, "Leave Secure Cookies Alone".
-        if bis && !cookie.secure_only && !request.secure {
+        if bis && !cookie.fields.secure_only && !request.secure {
             let shadows = self.store.named(&key, &cookie.name).any(|(_, e)| {
                 let old = &e.cookie;
                 old.secure_only
@@ -284,12 +296,13 @@ impl Jar {
             }
         }
         // Step 11.
-        let Some((id, old)) = self.same_cookie(&key, &cookie) else {
+        let place = (&*cookie.name, &*cookie.domain, &*cookie.path);
+        let Some((id, old)) = self.same_cookie(&key, place, &cookie.fields) else {
             // An already expired cookie deletes and is not stored.
-            if cookie.is_expired_at(now) {
+            if cookie.fields.is_expired_at(now) {
                 return Ok(Stored::Expired);
             }
-            let id = self.store.insert(key.clone(), cookie, None);
+            let id = self.store.insert(key.clone(), cookie.into_cookie(), None);
             if let Some(entry) = self.store.get(id) {
                 self.emit(ChangeKind::Added, &entry.cookie);
             }
@@ -304,7 +317,7 @@ impl Jar {
         if old.cookie.http_only && !context.http_api {
             return Err(Rejection::OverwritesHttpOnly);
         }
-        if cookie.is_expired_at(now) {
+        if cookie.fields.is_expired_at(now) {
             if let Some(entry) = self.store.remove(id) {
                 self.emit(ChangeKind::DeletedByServer, &entry.cookie);
             }
@@ -313,15 +326,15 @@ impl Jar {
         // Step 11.3: keep the old creation time; the count is unchanged, so
         // no limit can be newly exceeded. Chromium keeps it only for an
         // unchanged value: a new value is a new cookie in the header order.
-        if self.replacement_is_new(&old.cookie, &cookie) {
+        if self.replacement_is_new(&old.cookie, &cookie.value) {
             self.store.remove(id);
-            let id = self.store.insert(key, cookie, None);
+            let id = self.store.insert(key, cookie.into_cookie(), None);
             if let Some(entry) = self.store.get(id) {
                 self.emit(ChangeKind::Replaced, &entry.cookie);
             }
             return Ok(Stored::Replaced { evicted: 0 });
         }
-        cookie.creation_time = old.cookie.creation_time;
+        cookie.fields.creation_time = old.cookie.creation_time;
         self.store.replace(id, cookie);
         if let Some(entry) = self.store.get(id) {
             self.emit(ChangeKind::Replaced, &entry.cookie);

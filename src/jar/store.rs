@@ -12,7 +12,7 @@
 //! cookie against the request, and sorts the matches: O(n log n) in the
 //! domain's size, and the header it builds is capped (`Limits`).
 
-use crate::cookie::{utc, Cookie};
+use crate::cookie::{utc, Cookie, NewCookie};
 use std::collections::hash_map::Entry as MapEntry;
 use std::collections::hash_map::RandomState;
 use std::collections::{BTreeSet, HashMap};
@@ -195,13 +195,13 @@ impl Store {
 
     /// The cookies of bucket `key` with this name, domain and path (either
     /// host-only flag): at most two.
-    pub(crate) fn same_place<'s>(
+    pub(crate) fn same_place<'s: 'q, 'q>(
         &'s self,
         key: &str,
-        name: &'s str,
-        domain: &'s str,
-        path: &'s str,
-    ) -> impl Iterator<Item = (Id, &'s Entry)> + 's {
+        name: &'q str,
+        domain: &'q str,
+        path: &'q str,
+    ) -> impl Iterator<Item = (Id, &'s Entry)> + 'q {
         let candidates = match self.buckets.get(key) {
             None => Candidates::None,
             Some(Bucket {
@@ -364,7 +364,7 @@ impl Store {
     /// and the expiry index changes only if the expiry did. A replacement
     /// is the common store in a long session, and this spares it the index
     /// work of a removal and an insertion.
-    pub(crate) fn replace(&mut self, id: Id, cookie: Cookie) {
+    pub(crate) fn replace(&mut self, id: Id, cookie: NewCookie<'_>) {
         let tick = self.tick();
         let Some(entry) = self
             .slots
@@ -375,9 +375,10 @@ impl Store {
         };
         // A replacement keeps the creation time (RFC 6265 section 5.3 step
         // 11.3); should a caller ever change it, the orders may disagree.
-        self.creation_out_of_order |= entry.cookie.creation_time != cookie.creation_time;
-        let (old_expiry, new_expiry) = (entry.cookie.expiry_time, cookie.expiry_time);
-        let changed = old_expiry != new_expiry || entry.cookie.secure_only != cookie.secure_only;
+        let new = &cookie.fields;
+        self.creation_out_of_order |= entry.cookie.creation_time != new.creation_time;
+        let (old_expiry, new_expiry) = (entry.cookie.expiry_time, new.expiry_time);
+        let changed = old_expiry != new_expiry || entry.cookie.secure_only != new.secure_only;
         // Only a change of these re-files the entry in an index; most
         // replacements change the value alone and skip the bucket lookup.
         let bucket = match changed {
@@ -388,7 +389,7 @@ impl Store {
             Some(Bucket { index: Some(_), .. }) => Some(filing(&self.hasher, entry)),
             _ => None,
         };
-        entry.cookie = cookie;
+        entry.cookie = cookie.into_replacement(&mut entry.cookie);
         entry.access.store(tick, Ordering::Relaxed);
         if let (
             Some(old),
