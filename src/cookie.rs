@@ -135,12 +135,20 @@ pub(crate) fn utc(t: OffsetDateTime) -> UtcDateTime {
     }
 }
 
+/// `t` in Unix nanoseconds, saturating outside 1678-2262. In `i64`
+/// arithmetic: `unix_timestamp_nanos` works in `i128`, and every store
+/// takes this for its last-access time. `unix_timestamp` is the floor, and
+/// the nanosecond of the second is never negative, so the sum is exact.
 pub(crate) fn to_nanos(t: OffsetDateTime) -> i64 {
-    i64::try_from(t.unix_timestamp_nanos()).unwrap_or(if t.year() < 1970 {
-        i64::MIN
-    } else {
-        i64::MAX
-    })
+    let nanos = t
+        .unix_timestamp()
+        .checked_mul(1_000_000_000)
+        .and_then(|s| s.checked_add(i64::from(t.nanosecond())));
+    match nanos {
+        Some(n) => n,
+        None if t.year() < 1970 => i64::MIN,
+        None => i64::MAX,
+    }
 }
 
 pub(crate) fn from_nanos(n: i64) -> OffsetDateTime {
@@ -383,5 +391,49 @@ impl fmt::Debug for Cookie {
             .field("version", &self.rfc2109.version)
             .field("path_specified", &self.rfc2109.path_specified)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn to_nanos_equals_the_i128_count_and_saturates() {
+        let exact = [
+            OffsetDateTime::UNIX_EPOCH,
+            datetime!(2026-12-02 19:30:00.123456789 UTC),
+            datetime!(1969-12-31 23:59:59.5 UTC),
+            datetime!(1900-01-01 0:00:00.000000001 +01:00),
+            datetime!(2262-04-11 23:47:16.854775807 UTC),
+            datetime!(1677-09-21 0:12:43.145224192 UTC),
+        ];
+        for t in exact {
+            assert_eq!(i128::from(to_nanos(t)), t.unix_timestamp_nanos(), "{t}");
+            assert_eq!(from_nanos(to_nanos(t)), t, "{t}");
+        }
+        assert_eq!(
+            to_nanos(datetime!(2262-04-11 23:47:16.854775808 UTC)),
+            i64::MAX
+        );
+        assert_eq!(to_nanos(datetime!(9999-12-31 23:59:59 UTC)), i64::MAX);
+        assert_eq!(
+            to_nanos(datetime!(1677-09-21 0:12:43.145224191 UTC)),
+            i64::MIN
+        );
+        assert_eq!(to_nanos(datetime!(0001-01-01 0:00 UTC)), i64::MIN);
+    }
+
+    #[test]
+    fn utc_pins_what_has_no_utc_date_to_the_ends() {
+        let t = datetime!(2026-01-01 0:30 +01:00);
+        assert_eq!(utc(t), datetime!(2025-12-31 23:30 UTC).to_utc());
+        let max = time::PrimitiveDateTime::MAX
+            .assume_offset(time::UtcOffset::from_hms(-23, 0, 0).unwrap());
+        assert_eq!(utc(max), UtcDateTime::MAX);
+        let min = time::PrimitiveDateTime::MIN
+            .assume_offset(time::UtcOffset::from_hms(23, 0, 0).unwrap());
+        assert_eq!(utc(min), UtcDateTime::MIN);
     }
 }
