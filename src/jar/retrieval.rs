@@ -9,6 +9,7 @@ use super::{
 use crate::cookie::{utc, Cookie};
 use crate::parse::SameSite;
 use std::cell::RefCell;
+use std::thread::LocalKey;
 use time::{OffsetDateTime, UtcDateTime};
 use url::Url;
 
@@ -45,8 +46,24 @@ impl SentKey for u128 {
 }
 
 fn packed_key(id: Id, e: &store::Entry) -> u128 {
-    let shorter_path = u32::MAX - u32::try_from(e.cookie.path.len()).unwrap_or(u32::MAX);
-    u128::from(shorter_path) << 96 | u128::from(e.creation_seq) << 32 | u128::from(id)
+    u128::from(shorter_path(e)) << 96 | u128::from(e.creation_seq) << 32 | u128::from(id)
+}
+
+/// The path length inverted, so that longer paths sort first.
+fn shorter_path(e: &store::Entry) -> u32 {
+    u32::MAX - u32::try_from(e.cookie.path.len()).unwrap_or(u32::MAX)
+}
+
+/// `f` with this thread's scratch list from `cell`, or with a new one
+/// should the list be in use further up this thread's stack.
+fn with_scratch<K, R>(
+    cell: &'static LocalKey<RefCell<Vec<K>>>,
+    f: impl FnOnce(&mut Vec<K>) -> R,
+) -> R {
+    cell.with(|list| match list.try_borrow_mut() {
+        Ok(mut list) => f(&mut list),
+        Err(_) => f(&mut Vec::new()),
+    })
 }
 
 /// A matching cookie in RFC 6265 section 5.4 step 2 order: longer paths
@@ -64,11 +81,10 @@ struct SortKey {
 
 impl SortKey {
     fn new(id: Id, e: &store::Entry) -> SortKey {
-        let shorter_path = u32::MAX - u32::try_from(e.cookie.path.len()).unwrap_or(u32::MAX);
         let nanos = e.cookie.creation_time.unix_timestamp_nanos();
         let since_start = (nanos + (1 << 95)) as u128 & ((1 << 96) - 1);
         SortKey {
-            order: u128::from(shorter_path) << 96 | since_start,
+            order: u128::from(shorter_path(e)) << 96 | since_start,
             creation_seq: e.creation_seq,
             id,
         }
@@ -173,24 +189,12 @@ impl Jar {
             return ids.len();
         }
         if self.store.creation_follows_seq() {
-            return SENT_PACKED.with(|sent| match sent.try_borrow_mut() {
-                Ok(mut sent) => {
-                    self.write_matching(request, key, context, now, header, &mut sent, packed_key)
-                }
-                Err(_) => {
-                    let sent = &mut Vec::new();
-                    self.write_matching(request, key, context, now, header, sent, packed_key)
-                }
+            return with_scratch(&SENT_PACKED, |sent| {
+                self.write_matching(request, key, context, now, header, sent, packed_key)
             });
         }
-        SENT.with(|sent| match sent.try_borrow_mut() {
-            Ok(mut sent) => {
-                self.write_matching(request, key, context, now, header, &mut sent, SortKey::new)
-            }
-            Err(_) => {
-                let sent = &mut Vec::new();
-                self.write_matching(request, key, context, now, header, sent, SortKey::new)
-            }
+        with_scratch(&SENT, |sent| {
+            self.write_matching(request, key, context, now, header, sent, SortKey::new)
         })
     }
 

@@ -114,6 +114,13 @@ impl<I: Iterator<Item = Id>> Iterator for Candidates<'_, I> {
     }
 }
 
+/// Where bucket key `key` starts in `domain`: every caller cuts the key
+/// from the cookie's domain (its registrable domain, or all of it).
+fn key_start(domain: &str, key: &str) -> u32 {
+    debug_assert!(domain.ends_with(key), "{key} keys {domain}");
+    domain.len().saturating_sub(key.len()) as u32
+}
+
 /// What an indexed bucket files `entry` under.
 fn filing(hasher: &RandomState, entry: &Entry) -> Filing {
     Filing {
@@ -301,13 +308,7 @@ impl Store {
             }
             None => self.newest = Some((cookie.creation_time, seq)),
         }
-        // The key is cut from the cookie's domain by every caller.
-        debug_assert!(
-            cookie.domain.ends_with(&*key),
-            "{key} keys {}",
-            cookie.domain
-        );
-        let key_start = cookie.domain.len().saturating_sub(key.len()) as u32;
+        let key_start = key_start(&cookie.domain, &key);
         let bucket = match self.buckets.entry(key) {
             MapEntry::Occupied(o) => o.into_mut(),
             MapEntry::Vacant(v) => {
@@ -659,8 +660,7 @@ impl Store {
                     Some((k, _)) => k.clone(),
                     None => Arc::from(key),
                 };
-                debug_assert!(entry.cookie.domain.ends_with(&*key));
-                entry.key_start = entry.cookie.domain.len().saturating_sub(key.len()) as u32;
+                entry.key_start = key_start(&entry.cookie.domain, &key);
                 let bucket = buckets.entry(key).or_default();
                 entry.position = bucket.ids.len() as u32;
                 bucket.ids.push(i as Id);
