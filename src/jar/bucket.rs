@@ -43,8 +43,8 @@ pub(crate) struct Filing {
     /// A keyed hash of the domain and path.
     pub(crate) place: u32,
     pub(crate) secure: bool,
-    /// The access tick the store last filed the entry under (the same
-    /// possibly stale tick as in the store's jar-wide recency set).
+    /// The access tick the store last filed the entry under (possibly
+    /// stale: lookups raise an entry's tick without re-filing it).
     pub(crate) recorded_access: u64,
     pub(crate) expiry: Option<UtcDateTime>,
 }
@@ -60,7 +60,7 @@ pub(crate) struct BucketIndex {
     /// `(secure-only, recorded access tick, id)`: the order step 12 evicts
     /// a domain's cookies in (non-`Secure` first, least recently used
     /// first). Ticks may be stale (lower than the entry's); the store
-    /// corrects them lazily, as it does for its jar-wide recency set.
+    /// corrects them lazily (`current_first_in_class` in `store.rs`).
     eviction: BTreeSet<(bool, u64, Id)>,
     /// `(expiry time, id)`: "expired cookies first" without a scan.
     expiries: BTreeSet<(UtcDateTime, Id)>,
@@ -101,11 +101,6 @@ impl BucketIndex {
     /// time at or before now).
     pub(crate) fn expired(&self, now: UtcDateTime) -> impl Iterator<Item = Id> + '_ {
         self.expiries.range(..=(now, Id::MAX)).map(|&(_, id)| id)
-    }
-
-    /// The first record in eviction order: `(secure-only, tick, id)`.
-    pub(crate) fn first_to_evict(&self) -> Option<(bool, u64, Id)> {
-        self.eviction.first().copied()
     }
 
     /// The first record of one `Secure` class in eviction order:

@@ -464,6 +464,7 @@ impl Jar {
         let (_, mut left_out) = self.write_header(&mut sent);
         left_out.sort_unstable();
         let key = self.bucket_key(&request);
+        let now = utc(now);
         let mut out: Vec<Explained<'_>> = sent
             .iter()
             .filter_map(|&id| {
@@ -477,7 +478,7 @@ impl Jar {
             .store
             .bucket_entries(key)
             .filter_map(|(id, e)| {
-                let exclusion = match self.exclusion(&e.cookie, &request, &context, utc(now)) {
+                let exclusion = match self.exclusion(&e.cookie, &request, &context, now) {
                     Some(exclusion) => exclusion,
                     None if left_out.binary_search(&id).is_ok() => Exclusion::HeaderFull,
                     None => return None,

@@ -121,6 +121,31 @@ fn key_start(domain: &str, key: &str) -> u32 {
     domain.len().saturating_sub(key.len()) as u32
 }
 
+/// The first record of one `Secure` class of a large bucket's eviction set
+/// whose tick is current, as `(tick, id)`. The ticks there may be stale
+/// (lookups raise an entry's tick without touching the set); each stale
+/// record met is re-filed under its entry's current tick and the search
+/// goes on. The first current record has the smallest current tick of its
+/// class: every other entry's current tick is at least its recorded one.
+fn current_first_in_class(
+    index: &mut BucketIndex,
+    slots: &mut [Option<Box<Entry>>],
+    secure: bool,
+    visit: &dyn Fn(),
+) -> Option<(u64, Id)> {
+    loop {
+        let (recorded, id) = index.first_in_class(secure)?;
+        visit();
+        let entry = slots.get_mut(id as usize).and_then(Option::as_deref_mut)?;
+        let current = entry.access();
+        if current == recorded {
+            return Some((current, id));
+        }
+        index.refile_access(id, secure, recorded, current);
+        entry.recorded_access = current;
+    }
+}
+
 /// What an indexed bucket files `entry` under.
 fn filing(hasher: &RandomState, entry: &Entry) -> Filing {
     Filing {
@@ -464,20 +489,18 @@ impl Store {
     /// amortized over lookups, which never touch the set.
     pub(crate) fn lru_victim(&mut self) -> Option<Id> {
         loop {
-            let (recorded, key) = self.recency.first().cloned()?;
+            let (recorded, key) = self.recency.pop_first()?;
+            // None is not reachable: an emptied bucket takes its record along.
             let Some((current, id)) = self.bucket_lru(&key) else {
-                // Not reachable: an emptied bucket takes its record along.
-                self.recency.remove(&(recorded, key));
                 continue;
             };
-            if current == recorded {
-                return Some(id);
-            }
-            self.recency.remove(&(recorded, key.clone()));
             if let Some(bucket) = self.buckets.get_mut(&*key) {
                 bucket.recorded_lru = current;
             }
             self.recency.insert((current, key));
+            if current == recorded {
+                return Some(id);
+            }
         }
     }
 
@@ -495,21 +518,14 @@ impl Store {
                 .filter_map(|&id| Some((slots.get(id as usize)?.as_deref()?.access(), id)))
                 .min();
         };
-        let mut oldest = None;
-        for secure in [false, true] {
-            while let Some((recorded, id)) = index.first_in_class(secure) {
-                let entry = slots.get_mut(id as usize).and_then(Option::as_deref_mut)?;
-                let current = entry.access();
-                if current == recorded {
-                    oldest =
-                        Some(oldest.map_or((current, id), |o: (u64, Id)| o.min((current, id))));
-                    break;
-                }
-                index.refile_access(id, secure, recorded, current);
-                entry.recorded_access = current;
-            }
-        }
-        oldest
+        // Captures only the counter field (tests' measure of work).
+        let visit = || {
+            #[cfg(test)]
+            self.visits.fetch_add(1, Ordering::Relaxed);
+        };
+        let plain = current_first_in_class(index, slots, false, &visit);
+        let secure = current_first_in_class(index, slots, true, &visit);
+        plain.into_iter().chain(secure).min()
     }
 
     /// The cookie bucket `key` gives up first (RFC 6265 section 5.3 step
@@ -534,21 +550,17 @@ impl Store {
                 })
                 .map(|(id, _)| id);
         };
-        loop {
+        // Non-`Secure` first: the first current record of that class, if
+        // it has any, else of the `Secure` class.
+        // Captures only the counter field (tests' measure of work).
+        let visit = || {
             #[cfg(test)]
             self.visits.fetch_add(1, Ordering::Relaxed);
-            let (secure, recorded, id) = index.first_to_evict()?;
-            let entry = self
-                .slots
-                .get_mut(id as usize)
-                .and_then(Option::as_deref_mut)?;
-            let current = entry.access();
-            if current == recorded {
-                return Some(id);
-            }
-            index.refile_access(id, secure, recorded, current);
-            entry.recorded_access = current;
-        }
+        };
+        let slots = &mut self.slots;
+        current_first_in_class(index, slots, false, &visit)
+            .or_else(|| current_first_in_class(index, slots, true, &visit))
+            .map(|(_, id)| id)
     }
 
     /// The cookies of bucket `key` that have expired at `now`.
